@@ -1,0 +1,61 @@
+# Warisan: `make demo` sets up and serves the demo portal; `make test` runs every test.
+# Debian packages are installed with apt-get when run as root; otherwise the exact
+# command is printed and make stops.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-msa tesseract-ocr-eng \
+	postgresql redis-server chromium fonts-dejavu-core
+PYTEST_ARGS ?=
+
+.PHONY: demo test install system-deps python-deps lint format bench clean help
+
+help:
+	@echo "make demo   install, harvest the demo feeds, OCR, index and serve http://127.0.0.1:5000"
+	@echo "make test   install and run the whole test suite (ruff + pytest)"
+
+install: system-deps python-deps
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing Debian packages. Run:"; echo "  sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(BIN)/python
+	@echo "Installing Python packages into $(VENV)"
+	$(BIN)/pip install -q -e '.[dev,postgres,redis,elasticsearch,server]'
+	touch $@
+
+python-deps: $(VENV)/.installed
+
+demo: install
+	$(BIN)/warisan demo
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

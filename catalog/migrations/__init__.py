@@ -1,0 +1,1 @@
+"""Alembic migrations of the catalogue schema (run by ``warisan db upgrade``)."""

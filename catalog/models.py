@@ -1,0 +1,258 @@
+"""The union catalogue's tables (SQLAlchemy 2 declarative models).
+
+Times are stored as naive UTC datetimes (``catalog.models.utcnow``). Lists and small
+structures (titles with language, creators, word boxes, quality flags…) are JSON
+columns so the same schema runs on SQLite and PostgreSQL.
+
+Vocabulary of ``Record.type``: see :data:`RECORD_TYPES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+RECORD_TYPES = (
+    "text",
+    "book",
+    "manuscript",
+    "newspaper",
+    "periodical",
+    "map",
+    "image",
+    "audio",
+    "video",
+    "object",
+    "dataset",
+    "other",
+)
+"""The catalogue's controlled vocabulary for ``Record.type``."""
+
+INSTITUTION_TYPES = ("library", "archive", "museum", "university", "government", "community", "other")
+"""Kinds of partner institution."""
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """The current time as a naive UTC datetime (how every time is stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Partner(Base):
+    """A partner institution and how to harvest it."""
+
+    __tablename__ = "partner"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    region: Mapped[str | None] = mapped_column(String(200))
+    institution_type: Mapped[str] = mapped_column(String(32), default="library")
+    oai_url: Mapped[str | None] = mapped_column(String(1000))
+    metadata_prefix: Mapped[str] = mapped_column(String(64), default="oai_dc")
+    sets: Mapped[list[Any]] = mapped_column(default=list)
+    scan_hosts: Mapped[list[Any]] = mapped_column(default=list)
+    politeness_delay: Mapped[float] = mapped_column(Float, default=1.0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    website: Mapped[str | None] = mapped_column(String(1000))
+    # First contact, cached (Identify, ListMetadataFormats, ListSets) and when it was fetched.
+    identify: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    formats: Mapped[list[Any] | None] = mapped_column(JSON)
+    set_list: Mapped[list[Any] | None] = mapped_column(JSON)
+    contacted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    records: Mapped[list[Record]] = relationship(back_populates="partner", lazy="raise")
+
+
+class RawXml(Base):
+    """The raw XML a record was mapped from, stored once by checksum."""
+
+    __tablename__ = "raw_xml"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Record(Base):
+    """One catalogue record: a partner's description of one heritage item.
+
+    A deleted record stays as a tombstone (``deleted=True``) so the OAI-PMH provider can
+    report persistent deletes. ``content_hash`` is the checksum of the mapped fields; an
+    upsert whose identifier, datestamp and content are unchanged changes nothing.
+    """
+
+    __tablename__ = "record"
+    __table_args__ = (
+        UniqueConstraint("partner_id", "oai_identifier", name="uq_record_partner_oai_identifier"),
+        Index("ix_record_changed", "last_changed"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"))
+    oai_identifier: Mapped[str] = mapped_column(String(500))
+    datestamp: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin: Mapped[str] = mapped_column(String(16), default="harvested")
+    sets: Mapped[list[Any]] = mapped_column(default=list)
+
+    title: Mapped[str | None] = mapped_column(Text)
+    titles: Mapped[list[Any]] = mapped_column(default=list)
+    creators: Mapped[list[Any]] = mapped_column(default=list)
+    subjects: Mapped[list[Any]] = mapped_column(default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+    date_original: Mapped[str | None] = mapped_column(String(300))
+    year_from: Mapped[int | None] = mapped_column(Integer, index=True)
+    year_to: Mapped[int | None] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(32), default="other")
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    rights: Mapped[str | None] = mapped_column(Text)
+    identifiers: Mapped[list[Any]] = mapped_column(default=list)
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    scan_urls: Mapped[list[Any]] = mapped_column(default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    source_format: Mapped[str | None] = mapped_column(String(64))
+    raw_xml_id: Mapped[int | None] = mapped_column(ForeignKey("raw_xml.id"))
+    quality_flags: Mapped[list[Any]] = mapped_column(default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    first_harvested: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_changed: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    partner: Mapped[Partner] = relationship(back_populates="records", lazy="joined")
+    objects: Mapped[list[DigitalObject]] = relationship(
+        back_populates="record", order_by="DigitalObject.id", lazy="selectin"
+    )
+
+
+class File(Base):
+    """A file in the content-addressed file store (masters and derivatives)."""
+
+    __tablename__ = "file"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(300))
+    original_name: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DigitalObject(Base):
+    """A scan set of a record: harvested from a partner or uploaded by a digitization team."""
+
+    __tablename__ = "digital_object"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), index=True)
+    origin: Mapped[str] = mapped_column(String(16), default="harvested")
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("file.sha256"))
+    label: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    record: Mapped[Record] = relationship(back_populates="objects")
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="object", order_by="Page.order", lazy="selectin"
+    )
+
+
+class Page(Base):
+    """One page image of a digital object and what OCR read on it.
+
+    ``words`` is a list of ``[text, left, top, width, height, confidence, line_no]`` in the
+    master image's pixel coordinates; ``lines`` a list of ``[left, top, width, height]``.
+    """
+
+    __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("object_id", "order", name="uq_page_object_order"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    object_id: Mapped[int] = mapped_column(ForeignKey("digital_object.id", ondelete="CASCADE"))
+    order: Mapped[int] = mapped_column(Integer)
+    image_sha256: Mapped[str] = mapped_column(ForeignKey("file.sha256"))
+    display_sha256: Mapped[str | None] = mapped_column(ForeignKey("file.sha256"))
+    thumb_sha256: Mapped[str | None] = mapped_column(ForeignKey("file.sha256"))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    words: Mapped[list[Any]] = mapped_column(default=list)
+    lines: Mapped[list[Any]] = mapped_column(default=list)
+    mean_confidence: Mapped[float | None] = mapped_column(Float)
+    language: Mapped[str | None] = mapped_column(String(8))
+    text_source: Mapped[str | None] = mapped_column(String(16))
+    ocr_status: Mapped[str] = mapped_column(String(16), default="pending")
+    ocr_key: Mapped[str | None] = mapped_column(String(64))
+    ocr_error: Mapped[str | None] = mapped_column(Text)
+    ocr_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    object: Mapped[DigitalObject] = relationship(back_populates="pages")
+
+
+class HarvestRun(Base):
+    """One harvest of one partner: status, counts, checkpoint and report."""
+
+    __tablename__ = "harvest_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(16), default="incremental")
+    status: Mapped[str] = mapped_column(String(24), default="running")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    from_date: Mapped[str | None] = mapped_column(String(32))
+    highest_datestamp: Mapped[str | None] = mapped_column(String(32))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Quarantine(Base):
+    """A response page or record that could not be used, kept with its raw bytes."""
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_run.id", ondelete="CASCADE"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    identifier: Mapped[str | None] = mapped_column(String(2000))
+    error: Mapped[str] = mapped_column(Text)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

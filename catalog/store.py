@@ -1,0 +1,324 @@
+"""The catalogue store: partners, idempotent record upserts, tombstones, lookups.
+
+:class:`Catalog` owns an engine and a session factory. Other packages use
+``catalog.session()`` for their own reads and writes of the models, and the methods here
+for the operations that need care (upserts, deletions, partner registration).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalog import db
+from catalog.errors import Conflict, InvalidInput, NotFound, StoreError
+from catalog.models import INSTITUTION_TYPES, Partner, RawXml, Record, utcnow
+from catalog.records import RecordData
+
+PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+NEW, UPDATED, UNCHANGED, DELETED = "new", "updated", "unchanged", "deleted"
+
+
+@dataclasses.dataclass(frozen=True)
+class UpsertOutcome:
+    """What an upsert did: ``action`` is one of new, updated, unchanged, deleted."""
+
+    record_id: int
+    oai_identifier: str
+    action: str
+
+
+class Catalog:
+    """The union catalogue behind one database URL."""
+
+    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or db.make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema (Alembic)."""
+        db.upgrade(self.engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            if isinstance(exc, IntegrityError):
+                raise Conflict(f"conflicts with what is stored: {exc.orig}") from exc
+            raise StoreError(f"catalogue store error: {exc}") from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    # -- partners ---------------------------------------------------------------------
+
+    def add_partner(self, partner_id: str, **fields: Any) -> Partner:
+        """Register a partner; ``fields`` are :class:`Partner` columns.
+
+        Raises :class:`InvalidInput` for a bad id, country or type and :class:`Conflict`
+        when the id is taken.
+        """
+        validate_partner(partner_id, fields)
+        with self.session() as s:
+            if s.get(Partner, partner_id) is not None:
+                raise Conflict(f"partner {partner_id!r} already exists", partner=partner_id)
+            partner = Partner(id=partner_id, **fields)
+            s.add(partner)
+        return partner
+
+    def update_partner(self, partner_id: str, **fields: Any) -> Partner:
+        """Change some columns of a partner."""
+        with self.session() as s:
+            partner = _get_partner(s, partner_id)
+            validate_partner(partner_id, {**_partner_dict(partner), **fields})
+            for key, value in fields.items():
+                setattr(partner, key, value)
+        return partner
+
+    def get_partner(self, partner_id: str) -> Partner:
+        """The partner with this id, or :class:`NotFound`."""
+        with self.session() as s:
+            return _get_partner(s, partner_id)
+
+    def list_partners(self, *, active_only: bool = False) -> list[Partner]:
+        """All partners, ordered by country then name."""
+        with self.session() as s:
+            query = select(Partner).order_by(Partner.country, Partner.name)
+            if active_only:
+                query = query.where(Partner.active.is_(True))
+            return list(s.scalars(query))
+
+    def record_counts(self) -> dict[str, int]:
+        """Live (not deleted, not hidden) records per partner id."""
+        with self.session() as s:
+            rows = s.execute(
+                select(Record.partner_id, func.count())
+                .where(Record.deleted.is_(False), Record.hidden.is_(False))
+                .group_by(Record.partner_id)
+            )
+            return {partner: count for partner, count in rows}
+
+    # -- records ----------------------------------------------------------------------
+
+    def upsert_records(self, partner_id: str, items: Iterable[RecordData]) -> list[UpsertOutcome]:
+        """Insert or update records of one partner in one transaction.
+
+        Idempotent: the same identifier with the same datestamp and content changes
+        nothing (no new version, ``last_changed`` kept). A deleted ``RecordData`` turns
+        the stored record into a tombstone. Returns one outcome per item, in order.
+        """
+        items = list(items)
+        if not items:
+            return []
+        with self.session() as s:
+            _get_partner(s, partner_id)
+            existing = _existing(s, partner_id, [i.oai_identifier for i in items])
+            raw_ids = _store_raw(s, [i.raw_xml for i in items if i.raw_xml])
+            outcomes = []
+            for item in items:
+                row = existing.get(item.oai_identifier)
+                raw_id = raw_ids.get(_sha(item.raw_xml)) if item.raw_xml else None
+                action, row = _apply(s, partner_id, row, item, raw_id)
+                existing[item.oai_identifier] = row
+                outcomes.append((row, item.oai_identifier, action))
+            s.flush()
+            return [UpsertOutcome(row.id, ident, action) for row, ident, action in outcomes]
+
+    def upsert_record(self, partner_id: str, item: RecordData) -> UpsertOutcome:
+        """Insert or update one record (see :meth:`upsert_records`)."""
+        return self.upsert_records(partner_id, [item])[0]
+
+    def create_uploaded_record(self, partner_id: str, item: RecordData) -> int:
+        """Store a record that came from an upload (no OAI feed); returns its id.
+
+        When ``item.oai_identifier`` is empty a local identifier ``upload:<uuid>`` is given.
+        """
+        if not item.oai_identifier:
+            item = dataclasses.replace(item, oai_identifier=f"upload:{uuid.uuid4()}")
+        outcome = self.upsert_record(partner_id, item)
+        with self.session() as s:
+            row = s.get(Record, outcome.record_id)
+            row.origin = "uploaded"
+        return outcome.record_id
+
+    def mark_deleted(self, partner_id: str, oai_identifiers: Iterable[str]) -> int:
+        """Turn live records into tombstones; returns how many changed."""
+        changed = 0
+        with self.session() as s:
+            rows = _existing(s, partner_id, list(oai_identifiers))
+            for row in rows.values():
+                if not row.deleted:
+                    row.deleted = True
+                    row.version += 1
+                    row.last_changed = utcnow()
+                    changed += 1
+        return changed
+
+    def get_record(self, record_id: int) -> Record:
+        """The record with this id (tombstones included), or :class:`NotFound`."""
+        with self.session() as s:
+            row = s.get(Record, record_id)
+            if row is None:
+                raise NotFound(f"no record {record_id}", record=record_id)
+            return row
+
+    def find_record(self, partner_id: str, oai_identifier: str) -> Record | None:
+        """The record of a partner with this OAI identifier, or None."""
+        with self.session() as s:
+            return s.scalar(
+                select(Record).where(
+                    Record.partner_id == partner_id, Record.oai_identifier == oai_identifier
+                )
+            )
+
+    def identifiers(self, partner_id: str, *, live_only: bool = True) -> set[str]:
+        """The OAI identifiers stored for a partner (by default without tombstones)."""
+        with self.session() as s:
+            query = select(Record.oai_identifier).where(Record.partner_id == partner_id)
+            if live_only:
+                query = query.where(Record.deleted.is_(False))
+            return set(s.scalars(query))
+
+    def raw_xml(self, raw_xml_id: int) -> bytes:
+        """The raw XML stored under this id."""
+        with self.session() as s:
+            row = s.get(RawXml, raw_xml_id)
+            if row is None:
+                raise NotFound(f"no raw XML {raw_xml_id}")
+            return row.content
+
+
+def validate_partner(partner_id: str, fields: dict[str, Any]) -> None:
+    """Raise :class:`InvalidInput` when a partner's id or columns are not acceptable."""
+    if not PARTNER_ID.match(partner_id or ""):
+        raise InvalidInput(
+            "partner id must be 2-63 lowercase letters, digits or '-'", partner=partner_id
+        )
+    if not fields.get("name"):
+        raise InvalidInput("partner needs a name", partner=partner_id)
+    country = fields.get("country") or ""
+    if not COUNTRY.match(country):
+        raise InvalidInput(
+            f"country must be an ISO 3166-1 alpha-2 code like MY, ID or BN, not {country!r}",
+            partner=partner_id,
+        )
+    kind = fields.get("institution_type") or "library"
+    if kind not in INSTITUTION_TYPES:
+        raise InvalidInput(
+            f"institution type must be one of {', '.join(INSTITUTION_TYPES)}", partner=partner_id
+        )
+    url = fields.get("oai_url")
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        raise InvalidInput(f"OAI base URL must be http(s)://…, not {url!r}", partner=partner_id)
+    delay = fields.get("politeness_delay")
+    if delay is not None and not 0 <= float(delay) <= 600:
+        raise InvalidInput("politeness delay must be between 0 and 600 seconds", partner=partner_id)
+
+
+def _partner_dict(partner: Partner) -> dict[str, Any]:
+    return {c.key: getattr(partner, c.key) for c in Partner.__table__.columns}
+
+
+def _get_partner(session: Session, partner_id: str) -> Partner:
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
+    return partner
+
+
+def _existing(session: Session, partner_id: str, identifiers: list[str]) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    for start in range(0, len(identifiers), 500):
+        chunk = identifiers[start : start + 500]
+        query = select(Record).where(
+            Record.partner_id == partner_id, Record.oai_identifier.in_(chunk)
+        )
+        found.update({row.oai_identifier: row for row in session.scalars(query)})
+    return found
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store_raw(session: Session, blobs: list[bytes]) -> dict[str, int]:
+    by_sha = {_sha(b): b for b in blobs}
+    if not by_sha:
+        return {}
+    ids = dict(
+        session.execute(select(RawXml.sha256, RawXml.id).where(RawXml.sha256.in_(list(by_sha))))
+    )
+    for sha, blob in by_sha.items():
+        if sha not in ids:
+            row = RawXml(sha256=sha, content=blob)
+            session.add(row)
+            session.flush()
+            ids[sha] = row.id
+    return ids
+
+
+def _apply(
+    session: Session, partner_id: str, row: Record | None, item: RecordData, raw_id: int | None
+) -> tuple[str, Record]:
+    digest = item.content_hash()
+    now = utcnow()
+    if row is None:
+        row = Record(
+            partner_id=partner_id,
+            oai_identifier=item.oai_identifier,
+            datestamp=item.datestamp,
+            deleted=item.deleted,
+            raw_xml_id=raw_id,
+            content_hash=digest,
+            first_harvested=now,
+            last_changed=now,
+            **item.column_values(),
+        )
+        session.add(row)
+        return (DELETED if item.deleted else NEW), row
+    if item.deleted:
+        if row.deleted:
+            return UNCHANGED, row
+        row.deleted = True
+        row.datestamp = item.datestamp or row.datestamp
+        row.version += 1
+        row.last_changed = now
+        return DELETED, row
+    if not row.deleted and row.content_hash == digest:
+        if item.datestamp and row.datestamp != item.datestamp:
+            row.datestamp = item.datestamp
+        if raw_id and row.raw_xml_id != raw_id:
+            row.raw_xml_id = raw_id
+        return UNCHANGED, row
+    for key, value in item.column_values().items():
+        setattr(row, key, value)
+    row.deleted = False
+    row.datestamp = item.datestamp
+    row.raw_xml_id = raw_id or row.raw_xml_id
+    row.content_hash = digest
+    row.version += 1
+    row.last_changed = now
+    return UPDATED, row

@@ -1,0 +1,1 @@
+"""CLI commands, one module per area; each exposes a list ``commands``."""

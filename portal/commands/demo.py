@@ -1,0 +1,3 @@
+"""``warisan demo``: set up the demo instance (filled in as the parts land)."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""``warisan`` commands of the ingest area (filled in by that area)."""
+
+commands: list = []
