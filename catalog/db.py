@@ -28,7 +28,9 @@ def make_engine(url: str, **kwargs) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}", setting="DATABASE_URL") from exc
+        raise ConfigError(
+            f"DATABASE_URL is not a database URL: {url!r}", setting="DATABASE_URL"
+        ) from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":

@@ -35,7 +35,10 @@ class WarisanError(Exception):
 
 
 def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v if isinstance(v, str | int | float | bool | None) else str(v) for k, v in fields.items()}
+    return {
+        k: v if isinstance(v, str | int | float | bool | None) else str(v)
+        for k, v in fields.items()
+    }
 
 
 class ConfigError(WarisanError):

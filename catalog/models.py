@@ -44,7 +44,15 @@ RECORD_TYPES = (
 )
 """The catalogue's controlled vocabulary for ``Record.type``."""
 
-INSTITUTION_TYPES = ("library", "archive", "museum", "university", "government", "community", "other")
+INSTITUTION_TYPES = (
+    "library",
+    "archive",
+    "museum",
+    "university",
+    "government",
+    "community",
+    "other",
+)
 """Kinds of partner institution."""
 
 NAMING = {
@@ -230,7 +238,9 @@ class HarvestRun(Base):
     __tablename__ = "harvest_run"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[str] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), index=True
+    )
     mode: Mapped[str] = mapped_column(String(16), default="incremental")
     status: Mapped[str] = mapped_column(String(24), default="running")
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -250,7 +260,9 @@ class Quarantine(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_run.id", ondelete="CASCADE"))
-    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[str] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     identifier: Mapped[str | None] = mapped_column(String(2000))
     error: Mapped[str] = mapped_column(Text)

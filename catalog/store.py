@@ -268,9 +268,11 @@ def _store_raw(session: Session, blobs: list[bytes]) -> dict[str, int]:
     by_sha = {_sha(b): b for b in blobs}
     if not by_sha:
         return {}
-    ids = dict(
-        session.execute(select(RawXml.sha256, RawXml.id).where(RawXml.sha256.in_(list(by_sha))))
-    )
+    shas = list(by_sha)
+    ids: dict[str, int] = {}
+    for start in range(0, len(shas), 500):
+        query = select(RawXml.sha256, RawXml.id).where(RawXml.sha256.in_(shas[start : start + 500]))
+        ids.update({sha: raw_id for sha, raw_id in session.execute(query)})
     for sha, blob in by_sha.items():
         if sha not in ids:
             row = RawXml(sha256=sha, content=blob)

@@ -10,7 +10,7 @@ Every upper-case name below is a setting and has a docstring; the README's confi
 table lists them all (a test checks both).
 """
 
-SECRET_KEY = "dev-only-change-me"
+SECRET_KEY = "dev-only-change-me"  # noqa: S105 - a development default, documented
 """Signs sessions and CSRF tokens. Set a long random value in production."""
 
 DATABASE_URL = None
@@ -44,3 +44,38 @@ PORTAL_NAME = "Warisan"
 # --- search ----------------------------------------------------------------------------
 
 # --- portal ----------------------------------------------------------------------------
+
+PORTAL_BASE_URL = None
+"""Public base URL of the portal (``https://warisan.example``) used in permalinks,
+citations, IIIF manifests and OAI-PMH; ``None`` takes it from each request."""
+
+PORTAL_PAGE_SIZE = 20
+"""Search results shown per page (the JSON API accepts ``page_size`` up to 100)."""
+
+PORTAL_NEW_RECORDS = 8
+"""How many recently added or changed records the home page shows under "What is new"."""
+
+PORTAL_STATIC_MAX_AGE = 86400
+"""``Cache-Control: max-age`` in seconds for our CSS, JavaScript and vendor files.
+Page images and derivatives are content-addressed and always served as immutable."""
+
+PORTAL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+"""The ``Content-Security-Policy`` header sent with every response: no inline script or
+style, nothing from other origins."""
+
+OAI_REPOSITORY_ID = "warisan.example"
+"""Repository identifier of the OAI-PMH provider: record identifiers are
+``oai:<OAI_REPOSITORY_ID>:<record id>``. A domain name you control."""
+
+OAI_ADMIN_EMAIL = "admin@warisan.example"
+"""Administrator e-mail given in the OAI-PMH ``Identify`` response."""
+
+OAI_PAGE_SIZE = 100
+"""Records or identifiers per OAI-PMH response before a resumption token is given."""
+
+OAI_TOKEN_TTL = 86400
+"""Seconds an OAI-PMH resumption token stays valid (its ``expirationDate``)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia", "ms": "Bahasa Melayu"}
 
@@ -16,9 +16,9 @@ def select_locale() -> str:
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in offered:
         return chosen
-    return request.accept_languages.best_match(offered) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(offered) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
 
     @app.context_processor
     def _languages() -> dict:

@@ -52,16 +52,18 @@ def validate(config) -> None:
     for name, schemes in SCHEMES.items():
         value = config.get(name)
         if not isinstance(value, str) or urlsplit(value).scheme not in schemes:
+            accepted = ", ".join(s + "://" for s in schemes)
             raise ConfigError(
-                f"{name} must be a URL starting with one of {', '.join(s + '://' for s in schemes)}; "
-                f"got {value!r}",
+                f"{name} must be a URL starting with one of {accepted}; got {value!r}",
                 setting=name,
             )
     files = config.get("FILES_DIR")
     if not isinstance(files, str) or not files:
         raise ConfigError("FILES_DIR must be a folder path", setting="FILES_DIR")
     languages = config.get("LANGUAGES")
-    if not isinstance(languages, list) or config.get("BABEL_DEFAULT_LOCALE") not in languages:
+    if not isinstance(languages, list) or not languages:
+        raise ConfigError("LANGUAGES must be a list of locale codes", setting="LANGUAGES")
+    if config.get("BABEL_DEFAULT_LOCALE") not in languages:
         raise ConfigError(
             "BABEL_DEFAULT_LOCALE must be one of LANGUAGES", setting="BABEL_DEFAULT_LOCALE"
         )

@@ -33,7 +33,7 @@ def pytest_report_header(config) -> list[str]:
 def testdata_dir() -> Path:
     """The shared real test data (``../shared/testdata``), or a skip saying it is absent."""
     if not TESTDATA.is_dir():
-        pytest.skip(f"shared test data not found at ../shared/testdata (next to the checkout)")
+        pytest.skip("shared test data not found at ../shared/testdata (next to the checkout)")
     return TESTDATA
 
 

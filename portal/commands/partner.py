@@ -19,16 +19,37 @@ group = AppGroup("partner", help="Register and inspect partner institutions.")
 @click.option("--name", required=True, help="Institution name.")
 @click.option("--country", required=True, help="ISO 3166-1 alpha-2 code: MY, ID, BN…")
 @click.option("--url", "oai_url", help="OAI-PMH base URL of the partner's feed.")
-@click.option("--prefix", "metadata_prefix", default="oai_dc", show_default=True,
-              help="Metadata format to harvest (oai_dc, marcxml, marc21, mods).")
+@click.option(
+    "--prefix",
+    "metadata_prefix",
+    default="oai_dc",
+    show_default=True,
+    help="Metadata format to harvest (oai_dc, marcxml, marc21, mods).",
+)
 @click.option("--set", "sets", multiple=True, help="OAI set to harvest (repeatable; none = all).")
-@click.option("--scan-host", "scan_hosts", multiple=True,
-              help="Host allowed to serve this partner's scans (repeatable).")
+@click.option(
+    "--scan-host",
+    "scan_hosts",
+    multiple=True,
+    help="Host allowed to serve this partner's scans (repeatable).",
+)
 @click.option("--region", help="Province or state, e.g. Sarawak or Kalimantan Barat.")
-@click.option("--type", "institution_type", type=click.Choice(INSTITUTION_TYPES),
-              default="library", show_default=True, help="Kind of institution.")
-@click.option("--delay", "politeness_delay", type=float, default=1.0, show_default=True,
-              help="Seconds to wait between requests to this partner.")
+@click.option(
+    "--type",
+    "institution_type",
+    type=click.Choice(INSTITUTION_TYPES),
+    default="library",
+    show_default=True,
+    help="Kind of institution.",
+)
+@click.option(
+    "--delay",
+    "politeness_delay",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait between requests to this partner.",
+)
 @click.option("--website", help="The partner's home page.")
 def add(partner_id: str, **fields) -> None:
     """Register partner PARTNER_ID (a slug such as pustaka-sarawak)."""

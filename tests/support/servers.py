@@ -72,13 +72,26 @@ def start_postgres() -> ServerHandle:
     )
     options = f"-h 127.0.0.1 -p {port} -k {folder} -F"
     subprocess.run(
-        [*run_as, pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"), "-w", "start"],
+        [
+            *run_as,
+            pg_ctl,
+            "-D",
+            data,
+            "-o",
+            options,
+            "-l",
+            os.path.join(folder, "log"),
+            "-w",
+            "start",
+        ],
         check=True,
         capture_output=True,
     )
 
     def stop() -> None:
-        subprocess.run([*run_as, pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
     return ServerHandle(f"postgresql+psycopg://warisan@127.0.0.1:{port}/postgres", stop)
@@ -92,8 +105,19 @@ def start_redis() -> ServerHandle:
     folder = tempfile.mkdtemp(prefix="warisan-redis-")
     port = free_port()
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", folder],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            folder,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

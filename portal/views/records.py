@@ -1,0 +1,77 @@
+"""Record pages (metadata, provenance, citations, page viewer) and page image files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import get_locale
+
+from catalog.errors import InvalidInput
+from portal import citations, reading, urls
+from portal.inside import search_inside
+from portal.services import get_services
+
+bp = Blueprint("records", __name__)
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _page_number(pages: int) -> int:
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError as exc:
+        raise InvalidInput("page must be a number") from exc
+    return min(max(number, 1), max(pages, 1))
+
+
+@bp.get("/records/<int:record_id>")
+def record(record_id: int):
+    services = get_services()
+    row = reading.get_record(services.catalog, record_id)
+    pages = reading.record_pages(row)
+    number = _page_number(len(pages))
+    query = request.args.get("q", "").strip()[:200]
+    hits = search_inside(row.id, query, str(get_locale())) if query and pages else ()
+    permalink = urls.permalink(row.id)
+    thumb = pages[0].thumb_sha256 if pages else None
+    thumb_url = urls.absolute("records.file", sha256=thumb) if thumb else None
+    return render_template(
+        "records/record.html",
+        record=row,
+        pages=pages,
+        page=pages[number - 1] if pages else None,
+        number=number,
+        query=query,
+        hits=hits,
+        permalink=permalink,
+        json_ld=citations.json_ld_script(citations.json_ld(row, permalink, thumb_url)),
+        partner_names={row.partner.id: row.partner.name},
+    )
+
+
+@bp.get("/records/<int:record_id>/cite.<fmt>")
+def cite(record_id: int, fmt: str):
+    if fmt not in citations.FORMATS:
+        raise InvalidInput(f"unknown citation format {fmt!r}", format=fmt)
+    row = reading.get_record(get_services().catalog, record_id)
+    media_type, extension = citations.FORMATS[fmt]
+    body = citations.render(fmt, row, urls.permalink(row.id))
+    response = Response(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="warisan-{row.id}.{extension}"'
+    return response
+
+
+@bp.get("/files/<sha256>")
+def file(sha256: str):
+    """A page image or derivative: content-addressed, so cached forever (ETag = sha256)."""
+    services = get_services()
+    row = reading.public_file(services.catalog, sha256)
+    if request.if_none_match.contains(sha256):
+        response = Response(status=304)
+    else:
+        response = current_app.response_class(
+            services.files.open(sha256), mimetype=row.media_type, direct_passthrough=True
+        )
+        response.content_length = row.size
+    response.set_etag(sha256)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
