@@ -1,3 +1,192 @@
-"""``warisan`` commands of the harvest area (filled in by that area)."""
+"""``warisan harvest`` and ``warisan remap``: the harvester on the command line.
 
-commands: list = []
+``harvest`` runs :func:`harvester.run.harvest_partner` for each partner asked for, with
+a progress bar per partner and a summary at the end (``--json`` prints the run reports).
+The exit code is 0 when every run completed (quarantined records or pages included) and
+1 when one could not. ``remap`` maps stored raw XML again without harvesting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from catalog.errors import WarisanError
+from harvester.remap import remap_partner
+from harvester.run import harvest_partner
+from harvester.settings import HarvestSettings
+from portal.services import get_services
+
+SUMMARY = ("new", "updated", "deleted", "unchanged", "failed", "quarantined_pages")
+
+
+def settings_from_config(config) -> HarvestSettings:
+    """The harvester's settings from the portal's ``HARVEST_*`` config values."""
+    delay = config.get("HARVEST_POLITENESS_DELAY")
+    return HarvestSettings(
+        user_agent=config["HARVEST_USER_AGENT"],
+        request_timeout=float(config["HARVEST_TIMEOUT"]),
+        connect_timeout=float(config["HARVEST_CONNECT_TIMEOUT"]),
+        max_retries=int(config["HARVEST_MAX_RETRIES"]),
+        backoff_base=float(config["HARVEST_BACKOFF"]),
+        max_total_wait=float(config["HARVEST_MAX_WAIT"]),
+        politeness_delay=None if delay is None else float(delay),
+        max_pages=int(config["HARVEST_MAX_PAGES"]),
+        max_page_bytes=int(config["HARVEST_MAX_PAGE_BYTES"]),
+        deletion_guard=float(config["HARVEST_DELETION_GUARD"]),
+        contact_max_age=float(config["HARVEST_CONTACT_MAX_AGE"]),
+        scan_max_bytes=int(config["HARVEST_SCAN_MAX_BYTES"]),
+        scan_timeout=float(config["HARVEST_SCAN_TIMEOUT"]),
+    )
+
+
+class _Bar:
+    """A click progress bar for one partner, sized once the feed says how many records."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.bar, self.done = label, None, 0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=max(total or 0, done, 1), label=self.label, file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+        if done > self.bar.length:
+            self.bar.length = done
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command("harvest")
+@with_appcontext
+@click.argument("partner_ids", nargs=-1)
+@click.option("--all", "all_partners", is_flag=True, help="Harvest every active partner.")
+@click.option("--full", is_flag=True, help="Harvest everything, not only what changed.")
+@click.option(
+    "--from",
+    "from_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Harvest records changed since this day (YYYY-MM-DD).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run reports as JSON.")
+@click.option(
+    "--confirm-deletions",
+    is_flag=True,
+    help="Allow a run to delete more than the guard's share of a partner's records.",
+)
+def harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions) -> None:
+    """Harvest the OAI-PMH feeds of partners PARTNER_IDS (or --all)."""
+    services = get_services()
+    if all_partners:
+        partner_ids = [p.id for p in services.catalog.list_partners(active_only=True) if p.oai_url]
+    if not partner_ids:
+        raise click.UsageError(_("Name at least one partner, or use --all."))
+    settings = settings_from_config(current_app.config)
+    day = from_date.date() if isinstance(from_date, dt.datetime) else None
+    reports, failed = [], False
+    for partner_id in partner_ids:
+        bar = _Bar(partner_id)
+        try:
+            report = harvest_partner(
+                services.catalog,
+                partner_id,
+                settings,
+                full=full,
+                from_date=day,
+                confirm_deletions=confirm_deletions,
+                progress=bar,
+            )
+        except WarisanError as exc:
+            bar.close()
+            failed = True
+            reports.append({"partner": partner_id, "status": "failed", "errors": [str(exc)]})
+            click.echo(
+                _("%(partner)s: could not harvest: %(error)s", partner=partner_id, error=str(exc)),
+                err=True,
+            )
+            continue
+        bar.close()
+        failed = failed or not report.ok
+        reports.append(report.to_dict())
+        if not as_json:
+            _summary(report)
+    if as_json:
+        click.echo(json.dumps(reports, indent=2, ensure_ascii=False, default=str))
+    if failed:
+        sys.exit(1)
+
+
+def _summary(report) -> None:
+    counts = report.counts
+    click.echo(
+        _(
+            "%(partner)s: %(status)s — %(new)d new, %(updated)d updated, %(deleted)d "
+            "deleted, %(unchanged)d unchanged, %(failed)d failed, %(pages)d quarantined "
+            "pages",
+            partner=report.partner_id,
+            status=report.status,
+            new=counts.get("new", 0),
+            updated=counts.get("updated", 0),
+            deleted=counts.get("deleted", 0),
+            unchanged=counts.get("unchanged", 0),
+            failed=counts.get("failed", 0),
+            pages=counts.get("quarantined_pages", 0),
+        )
+    )
+    for error in report.report.get("errors", []):
+        click.echo(_("  note: %(error)s", error=error))
+
+
+@click.command("remap")
+@with_appcontext
+@click.argument("partner_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def remap(partner_id: str, as_json: bool) -> None:
+    """Map PARTNER_ID's stored raw XML again with the current mappings (no harvest)."""
+    services = get_services()
+    with click.progressbar(length=1, label=partner_id, file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        try:
+            result = remap_partner(services.catalog, partner_id, progress=progress)
+        except WarisanError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "partner": partner_id,
+                    "counts": result.counts,
+                    "changed_records": len(result.changed_record_ids),
+                    "errors": result.errors,
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(
+        _(
+            "%(partner)s remapped: %(updated)d updated, %(unchanged)d unchanged, %(failed)d failed",
+            partner=partner_id,
+            updated=result.counts["updated"],
+            unchanged=result.counts["unchanged"],
+            failed=result.counts["failed"],
+        )
+    )
+
+
+commands = [harvest, remap]

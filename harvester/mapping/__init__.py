@@ -1,0 +1,89 @@
+"""Mappings from partner metadata formats to :class:`catalog.records.RecordData`.
+
+One pure module per format (:mod:`.dc`, :mod:`.marc`, :mod:`.mods`), each exposing
+``map_fields(element) -> Fields``. :func:`map_record` chooses the mapping from the
+payload's namespace (falling back to the metadata prefix), then adds what every record
+gets: OAI header facts, quality flags and the raw XML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from lxml import etree
+
+from catalog.errors import HarvestError
+from catalog.records import RecordData
+from harvester.mapping import dc, marc, mods
+from harvester.mapping.common import Fields
+from harvester.protocol import HarvestedRecord
+
+BY_NAMESPACE = {
+    dc.OAI_DC: ("oai_dc", dc.map_fields),
+    marc.MARC: ("marcxml", marc.map_fields),
+    mods.MODS: ("mods", mods.map_fields),
+}
+BY_PREFIX = {
+    "oai_dc": BY_NAMESPACE[dc.OAI_DC],
+    "dc": BY_NAMESPACE[dc.OAI_DC],
+    "marcxml": BY_NAMESPACE[marc.MARC],
+    "marc21": BY_NAMESPACE[marc.MARC],
+    "marc": BY_NAMESPACE[marc.MARC],
+    "mods": BY_NAMESPACE[mods.MODS],
+}
+SUPPORTED_PREFIXES = tuple(BY_PREFIX)
+
+
+class MappingError(HarvestError):
+    """A record's metadata could not be mapped (it is quarantined, not lost)."""
+
+
+def map_record(record: HarvestedRecord, prefix: str) -> RecordData:
+    """Map one harvested record; raise :class:`MappingError` when it cannot be done."""
+    if record.deleted:
+        return RecordData(
+            oai_identifier=record.identifier,
+            datestamp=record.datestamp,
+            deleted=True,
+            sets=record.sets,
+            source_format=prefix,
+            raw_xml=record.raw or None,
+        )
+    if record.metadata is None:
+        raise MappingError("record has no <metadata>", identifier=record.identifier)
+    namespace = etree.QName(record.metadata).namespace
+    chosen = BY_NAMESPACE.get(namespace) or BY_PREFIX.get(prefix.lower())
+    if chosen is None:
+        raise MappingError(
+            f"no mapping for metadata format {prefix!r} (namespace {namespace!r})",
+            identifier=record.identifier,
+        )
+    fmt, mapper = chosen
+    try:
+        fields = mapper(record.metadata)
+    except (ValueError, TypeError, AttributeError, etree.LxmlError) as exc:
+        raise MappingError(f"{fmt} mapping failed: {exc}", identifier=record.identifier) from exc
+    return finish(record, fields, fmt)
+
+
+def finish(record: HarvestedRecord, fields: Fields, fmt: str) -> RecordData:
+    """Combine mapped fields with the header and add quality flags."""
+    flags = list(fields.flags)
+    if not fields.title:
+        flags.append("missing_title")
+    if not fields.source_url:
+        flags.append("missing_link")
+    if record.datestamp is None:
+        flags.append("missing_datestamp")
+    values = dataclasses.asdict(fields)
+    values.pop("flags")
+    return RecordData(
+        oai_identifier=record.identifier,
+        datestamp=record.datestamp,
+        deleted=False,
+        sets=record.sets,
+        source_format=fmt,
+        quality_flags=tuple(dict.fromkeys(flags)),
+        raw_xml=record.raw or None,
+        **values,
+    )

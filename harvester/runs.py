@@ -1,0 +1,242 @@
+"""Harvest runs in the catalogue: start or resume, checkpoint, quarantine, finish.
+
+A run's ``checkpoint`` (saved after every page) holds what is needed to go on after a
+crash: the resumption token, cursor, set index, highest datestamp seen, held-back
+deletions and the running :class:`~harvester.report.Tally`. A later call for the same
+partner resumes the newest unfinished run instead of starting over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from typing import Any
+
+from sqlalchemy import func, select
+
+from catalog.errors import HarvestError
+from catalog.models import DigitalObject, HarvestRun, Quarantine, Record, utcnow
+from catalog.store import Catalog
+
+UNFINISHED = ("running", "interrupted", "failed")
+SUCCESS = ("completed",)
+
+
+def baseline(catalog: Catalog, partner_id: str) -> str | None:
+    """The highest datestamp of the partner's newest completed run (incremental start)."""
+    with catalog.session() as s:
+        return s.scalar(
+            select(HarvestRun.highest_datestamp)
+            .where(HarvestRun.partner_id == partner_id, HarvestRun.status.in_(SUCCESS))
+            .order_by(HarvestRun.id.desc())
+            .limit(1)
+        )
+
+
+def resumable(
+    catalog: Catalog, partner_id: str, mode: str, from_date: str | None
+) -> HarvestRun | None:
+    """The newest run of this partner if it is unfinished, has a checkpoint and matches."""
+    with catalog.session() as s:
+        run = s.scalar(
+            select(HarvestRun)
+            .where(HarvestRun.partner_id == partner_id)
+            .order_by(HarvestRun.id.desc())
+            .limit(1)
+        )
+    if run is None or run.status not in UNFINISHED or not run.checkpoint:
+        return None
+    if run.mode != mode or (from_date is not None and run.from_date != from_date):
+        return None
+    _refuse_if_alive(run)
+    return run
+
+
+def _refuse_if_alive(run: HarvestRun) -> None:
+    owner = (run.checkpoint or {}).get("owner") or {}
+    if run.status != "running" or owner.get("host") != socket.gethostname():
+        return
+    pid = owner.get("pid")
+    if pid and pid != os.getpid() and _alive(pid):
+        raise HarvestError(
+            f"another harvest of {run.partner_id} is running (process {pid}, run {run.id})",
+            partner=run.partner_id,
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) is not alive
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def owner() -> dict[str, Any]:
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def start(
+    catalog: Catalog, partner_id: str, mode: str, from_date: str | None, live: int
+) -> HarvestRun:
+    """Create a new running run with an initial checkpoint."""
+    checkpoint = {
+        "token": None,
+        "set_index": 0,
+        "from": from_date,
+        "highest": None,
+        "pending_deletes": {},
+        "live_before": live,
+        "restarts": 0,
+        "tally": None,
+        "owner": owner(),
+    }
+    with catalog.session() as s:
+        run = HarvestRun(
+            partner_id=partner_id,
+            mode=mode,
+            status="running",
+            from_date=from_date,
+            checkpoint=checkpoint,
+        )
+        s.add(run)
+    return run
+
+
+def save(
+    catalog: Catalog,
+    run_id: int,
+    checkpoint: dict[str, Any],
+    counts: dict[str, int],
+    status: str = "running",
+) -> None:
+    """Write a checkpoint (one small transaction after every page)."""
+    with catalog.session() as s:
+        run = s.get(HarvestRun, run_id)
+        run.checkpoint = dict(checkpoint, owner=owner())
+        run.counts = dict(counts)
+        run.status = status
+        run.highest_datestamp = checkpoint.get("highest")
+
+
+def finish(
+    catalog: Catalog,
+    run_id: int,
+    *,
+    status: str,
+    highest: str | None,
+    counts: dict[str, int],
+    report: dict[str, Any],
+    errors: list[str],
+    keep_checkpoint: bool,
+) -> None:
+    """Record the end of a run; a finished run drops its checkpoint."""
+    with catalog.session() as s:
+        run = s.get(HarvestRun, run_id)
+        run.status = status
+        run.finished_at = utcnow()
+        run.highest_datestamp = highest
+        run.counts = dict(counts)
+        run.report = report
+        run.errors = list(errors)
+        if not keep_checkpoint:
+            run.checkpoint = None
+
+
+def live_count(catalog: Catalog, partner_id: str) -> int:
+    with catalog.session() as s:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(Record)
+                .where(Record.partner_id == partner_id, Record.deleted.is_(False))
+            )
+            or 0
+        )
+
+
+def live_among(catalog: Catalog, partner_id: str, identifiers: list[str]) -> set[str]:
+    """Which of these identifiers are live (not tombstoned) records of the partner."""
+    found: set[str] = set()
+    with catalog.session() as s:
+        for i in range(0, len(identifiers), 500):
+            found.update(
+                s.scalars(
+                    select(Record.oai_identifier).where(
+                        Record.partner_id == partner_id,
+                        Record.deleted.is_(False),
+                        Record.oai_identifier.in_(identifiers[i : i + 500]),
+                    )
+                )
+            )
+    return found
+
+
+def changed_since(catalog: Catalog, partner_id: str, since: dt.datetime) -> list[int]:
+    """Ids of the partner's records created, updated or deleted since ``since``."""
+    with catalog.session() as s:
+        return list(
+            s.scalars(
+                select(Record.id)
+                .where(Record.partner_id == partner_id, Record.last_changed >= since)
+                .order_by(Record.id)
+            )
+        )
+
+
+def quarantine(
+    catalog: Catalog,
+    run_id: int | None,
+    partner_id: str,
+    kind: str,
+    identifier: str | None,
+    error: str,
+    content: bytes | None,
+) -> None:
+    """Keep a page or record that could not be used, with its raw bytes."""
+    with catalog.session() as s:
+        s.add(
+            Quarantine(
+                run_id=run_id,
+                partner_id=partner_id,
+                kind=kind,
+                identifier=identifier,
+                error=error,
+                content=content,
+            )
+        )
+
+
+def add_scan_jobs(catalog: Catalog, wanted: dict[int, tuple[str, ...]]) -> int:
+    """Create a pending harvested DigitalObject per (record, scan URL) not yet known."""
+    if not wanted:
+        return 0
+    created = 0
+    with catalog.session() as s:
+        rows = s.execute(
+            select(DigitalObject.record_id, DigitalObject.source_url).where(
+                DigitalObject.record_id.in_(list(wanted))
+            )
+        )
+        known = {(rid, url) for rid, url in rows}
+        for record_id, urls in wanted.items():
+            for url in urls:
+                if (record_id, url) not in known:
+                    s.add(
+                        DigitalObject(
+                            record_id=record_id,
+                            origin="harvested",
+                            status="pending",
+                            source_url=url,
+                        )
+                    )
+                    known.add((record_id, url))
+                    created += 1
+    return created
