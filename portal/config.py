@@ -39,6 +39,45 @@ PORTAL_NAME = "Warisan"
 
 # --- harvester -------------------------------------------------------------------------
 
+HARVEST_USER_AGENT = "Warisan-harvester/0.1 (OAI-PMH; +https://github.com/warisan)"
+"""User-Agent sent to partners' OAI-PMH endpoints (name the portal and a contact URL)."""
+
+HARVEST_TIMEOUT = 120.0
+"""Seconds one OAI-PMH response may take in total (connect plus every byte)."""
+
+HARVEST_CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a partner's server to accept the connection."""
+
+HARVEST_MAX_RETRIES = 4
+"""Retries of one request after a timeout, a connection error, HTTP 429 or 5xx."""
+
+HARVEST_BACKOFF = 2.0
+"""First wait before a retry, in seconds; doubled each time unless ``Retry-After`` says."""
+
+HARVEST_MAX_WAIT = 900.0
+"""Cap, in seconds, on all retry waits of one partner's harvest; past it the run fails."""
+
+HARVEST_POLITENESS_DELAY = None
+"""Seconds between two requests to a partner; None uses each partner's own setting."""
+
+HARVEST_MAX_PAGES = 100000
+"""Most ListRecords pages one run may fetch (a guard against endless feeds)."""
+
+HARVEST_MAX_PAGE_BYTES = 67108864
+"""Largest OAI-PMH response accepted, in bytes (64 MiB)."""
+
+HARVEST_DELETION_GUARD = 0.2
+"""Share of a partner's live records one run may delete without ``--confirm-deletions``."""
+
+HARVEST_CONTACT_MAX_AGE = 604800
+"""Seconds the cached Identify / ListMetadataFormats / ListSets answers stay fresh (7 days)."""
+
+HARVEST_SCAN_MAX_BYTES = 314572800
+"""Largest scan (image or PDF) fetched from a partner, in bytes (300 MiB)."""
+
+HARVEST_SCAN_TIMEOUT = 300.0
+"""Seconds one scan download may take in total."""
+
 # --- ingest ----------------------------------------------------------------------------
 
 # --- search ----------------------------------------------------------------------------
