@@ -80,6 +80,39 @@ HARVEST_SCAN_TIMEOUT = 300.0
 
 # --- ingest ----------------------------------------------------------------------------
 
+OCR_LANGUAGES = "ind+msa+eng"
+"""Tesseract languages for pages whose record names none of ``ind``, ``msa``, ``eng``
+(a record's own languages win). Language packs: ``tesseract-ocr-<code>``."""
+
+OCR_TIMEOUT = 300
+"""Seconds one page may take in Tesseract before the attempt fails (and is retried)."""
+
+OCR_RETRIES = 3
+"""How many times a failed job (fetch, ingest, OCR, reindex) is tried again before it
+stays ``failed`` with its error."""
+
+OCR_RETRY_DELAY = 10
+"""Seconds before the first retry of a failed job; each further retry waits twice as long."""
+
+WORKER_PROCESSES = None
+"""Worker processes of ``warisan worker`` and ``warisan ocr`` (default: one per CPU core;
+each OCRs one page at a time with ``OMP_THREAD_LIMIT=1``)."""
+
+INGEST_MAX_FILE_MB = 500
+"""Largest file accepted for ingest, in megabytes."""
+
+INGEST_MAX_PIXELS = 150_000_000
+"""Largest page image accepted, in pixels; also Pillow's decompression-bomb limit."""
+
+INGEST_DISPLAY_SIDE = 2000
+"""Longest side, in pixels, of the display JPEG made for each page."""
+
+INGEST_THUMB_SIDE = 300
+"""Longest side, in pixels, of each page's thumbnail."""
+
+INGEST_PDF_DPI = 300
+"""Resolution at which PDF pages are rasterised into page images."""
+
 # --- search ----------------------------------------------------------------------------
 
 # --- portal ----------------------------------------------------------------------------

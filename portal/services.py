@@ -32,6 +32,13 @@ class Services:
     def files(self) -> FileStore:
         return FileStore(self.config["FILES_DIR"])
 
+    @functools.cached_property
+    def queue(self):
+        """The job queue on ``QUEUE_URL`` and its tasks (:class:`portal.tasks.Jobs`)."""
+        from portal.tasks import Jobs
+
+        return Jobs(self.config, self)
+
     def close(self) -> None:
         """Release connections (tests and CLI teardown)."""
         if "catalog" in self.__dict__:

@@ -1,3 +1,176 @@
-"""``warisan`` commands of the ingest area (filled in by that area)."""
+"""``warisan worker``, ``warisan ocr`` and ``warisan ingest``: the ingest pipeline's CLI."""
 
-commands: list = []
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from catalog.errors import WarisanError
+from ingest import batch, ocr, work
+from portal.services import get_services
+
+
+def _processes(value: int | None) -> int:
+    return value or current_app.config.get("WORKER_PROCESSES") or os.cpu_count() or 1
+
+
+def _check_tesseract(jobs) -> None:
+    try:
+        version = ocr.check_tesseract(jobs.settings.languages, jobs.settings.tesseract_cmd)
+    except WarisanError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Tesseract {version}, languages {jobs.settings.languages}.", err=True)
+
+
+@click.command("worker")
+@click.option(
+    "--processes", type=click.IntRange(1, 256), help="Worker processes (default: one per core)."
+)
+@with_appcontext
+def worker(processes: int | None) -> None:
+    """Run queued jobs (fetch scans, ingest, OCR, reindex) until stopped with Ctrl-C.
+
+    Unfinished work found in the catalogue is queued again first, so a worker that was
+    killed resumes where it stopped.
+    """
+    services = get_services()
+    jobs = services.queue
+    _check_tesseract(jobs)
+    todo = jobs.enqueue_pending()
+    click.echo(f"Resumed {len(todo)} unfinished job(s).", err=True)
+    jobs.huey.storage.close()
+    services.close()  # worker processes open their own connections
+    consumer = jobs.huey.create_consumer(
+        workers=_processes(processes),
+        worker_type="process",
+        periodic=True,
+        initial_delay=0.05,
+        backoff=1.3,
+        max_delay=1.0,
+    )
+    consumer.run()
+
+
+@click.command("ocr")
+@click.option("--pending", is_flag=True, help="Queue every unfinished fetch, ingest and OCR first.")
+@click.option(
+    "--record", "record_id", type=int, help="Queue the unfinished work of one record first."
+)
+@click.option("--processes", type=click.IntRange(1, 256), help="Processes (default: one per core).")
+@with_appcontext
+def ocr_command(pending: bool, record_id: int | None, processes: int | None) -> None:
+    """Run queued jobs in the foreground with a progress bar; exits when the queue is empty."""
+    from portal.foreground import run_queue
+
+    services = get_services()
+    jobs = services.queue
+    _check_tesseract(jobs)
+    if pending or record_id is not None:
+        todo = jobs.enqueue_pending(record_id)
+        click.echo(
+            f"Queued {len(todo.fetch)} scan fetch(es), {len(todo.ingest)} object(s) to "
+            f"ingest, {len(todo.ocr)} page(s) to OCR."
+        )
+    stats = jobs.stats()
+    with click.progressbar(length=max(stats["queued"], 1), label="Jobs") as bar:
+
+        def advance(finished: int, known: int) -> None:
+            bar.length = max(bar.length, known)
+            bar.update(finished - bar.pos)
+
+        ran = run_queue(jobs, processes=_processes(processes), on_done=advance)
+    counts = work.page_counts(services.catalog, record_id=record_id)
+    click.echo(
+        f"Ran {ran} job(s). Pages: {counts['done']} done, {counts['failed']} failed, "
+        f"{counts['pending'] + counts['running']} unfinished."
+    )
+    for failure in work.failures(services.catalog, limit=20):
+        where = f"page {failure['page']}" if "page" in failure else f"object {failure['object']}"
+        click.echo(f"  failed: {where}: {failure['error']}")
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--partner", "partner_id", required=True, help="Partner the items belong to.")
+@click.option("--record", "record_id", type=int, help="Attach the files to this record.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Metadata CSV for a folder: one row per item (files, title, creator, date, "
+    "language, type, rights, description).",
+)
+@with_appcontext
+def ingest_command(
+    paths: tuple[Path, ...], partner_id: str, record_id: int | None, csv_path: Path | None
+) -> None:
+    """Take in scans (files or folders) for partner --partner and queue them for OCR.
+
+    Every file is checked in full first; a bad file is reported and the batch goes on.
+    Exits with status 1 when any file was refused.
+    """
+    services = get_services()
+    jobs = services.queue
+    try:
+        items = _items(paths, csv_path)
+    except WarisanError as exc:
+        raise click.ClickException(str(exc)) from exc
+    total = sum(len(item.files) for item in items)
+    reports: list[batch.FileReport] = []
+    with click.progressbar(length=total, label="Files") as bar:
+
+        def progress(report: batch.FileReport) -> None:
+            reports.append(report)
+            bar.update(1)
+
+        try:
+            batch.take_in(
+                services.catalog,
+                services.files,
+                partner_id,
+                items,
+                jobs.settings,
+                record_id=record_id,
+                progress=progress,
+            )
+        except WarisanError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for report in reports:
+        if report.status == "ok":
+            jobs.ingest_object(report.object_id)
+            click.echo(
+                f"ok     {report.file}: record {report.record_id}, object "
+                f"{report.object_id}, {report.pages} page(s)"
+            )
+        else:
+            click.echo(f"error  {report.message}")
+    bad = sum(r.status != "ok" for r in reports)
+    click.echo(
+        f"{len(reports) - bad} file(s) taken in, {bad} refused. "
+        "Run `warisan ocr` or a `warisan worker` to OCR them."
+    )
+    if bad:
+        raise SystemExit(1)
+
+
+def _items(paths: tuple[Path, ...], csv_path: Path | None) -> list[batch.Item]:
+    if csv_path is not None:
+        if len(paths) != 1 or not paths[0].is_dir():
+            raise click.UsageError("--csv needs exactly one FOLDER argument")
+        return batch.read_csv(paths[0], csv_path)
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            )
+        else:
+            files.append(path)
+    return [batch.Item((path,), None) for path in files]
+
+
+commands = [worker, ocr_command, ingest_command]

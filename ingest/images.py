@@ -1,0 +1,120 @@
+"""Image normalisation with Pillow: orientation, mode, bit depth, resolution, derivatives.
+
+Masters are never changed: these functions return new images. Page coordinates are
+those of the master *as displayed*, i.e. after its EXIF orientation is applied.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps
+
+from catalog.errors import IngestError
+from ingest.settings import IngestSettings
+
+BAD_IMAGE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError, EOFError)
+
+
+def apply_limits(settings: IngestSettings) -> None:
+    """Set Pillow's decompression-bomb limit to ``settings.max_pixels`` (on purpose)."""
+    Image.MAX_IMAGE_PIXELS = settings.max_pixels
+
+
+def check_size(width: int, height: int, settings: IngestSettings, name: str) -> None:
+    """Refuse images larger than the configured pixel count or side length."""
+    if width <= 0 or height <= 0:
+        raise IngestError(f"{name}: image has no pixels ({width}x{height})", file=name)
+    if max(width, height) > settings.max_side:
+        raise IngestError(
+            f"{name}: image is {width}x{height} pixels; the longest side allowed is "
+            f"{settings.max_side}",
+            file=name,
+        )
+    if width * height > settings.max_pixels:
+        raise IngestError(
+            f"{name}: image has {width * height} pixels, more than the limit of "
+            f"{settings.max_pixels} (possible decompression bomb)",
+            file=name,
+        )
+
+
+def load_frame(image: Image.Image, name: str) -> Image.Image:
+    """Decode the current frame fully (so truncation shows now) and orient it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+            return ImageOps.exif_transpose(image.copy()) or image.copy()
+    except (*BAD_IMAGE_ERRORS, Image.DecompressionBombWarning) as exc:
+        raise IngestError(f"{name}: image data is broken or truncated ({exc})", file=name) from exc
+
+
+def to_8bit(image: Image.Image) -> Image.Image:
+    """A copy in an 8-bit mode Tesseract and JPEG understand: ``L`` or ``RGB``.
+
+    16-bit and float images are stretched over their actual range; CMYK and palette
+    images become RGB; transparency is flattened onto white.
+    """
+    mode = image.mode
+    if mode in ("L", "RGB"):
+        return image
+    if mode == "1":
+        return image.convert("L")
+    if mode.startswith("I") or mode == "F":
+        wide = image.convert("F")
+        low, high = wide.getextrema()
+        scale = 255.0 / (high - low) if high > low else 1.0
+        return wide.point(lambda v: (v - low) * scale).convert("L")
+    if mode in ("LA", "PA", "RGBA", "P") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def ocr_scale(image: Image.Image, settings: IngestSettings) -> float:
+    """How much to enlarge a page for OCR: low declared resolution or a small image is
+    upscaled (at most ``max_upscale``); everything else is left as it is (1.0)."""
+    dpi = _dpi(image)
+    factor = 1.0
+    if dpi and dpi < settings.min_dpi:
+        factor = 300.0 / dpi
+    elif not dpi and max(image.size) < settings.small_side:
+        factor = settings.small_side / max(image.size)
+    return min(max(factor, 1.0), settings.max_upscale)
+
+
+def ocr_image(image: Image.Image, settings: IngestSettings) -> tuple[Image.Image, float]:
+    """The grayscale image Tesseract reads, and the factor it was scaled by."""
+    gray = to_8bit(image).convert("L")
+    factor = ocr_scale(image, settings)
+    if factor > 1.0:
+        size = (round(gray.width * factor), round(gray.height * factor))
+        gray = gray.resize(size, Image.Resampling.LANCZOS)
+    return gray, factor
+
+
+def effective_dpi(image: Image.Image, factor: float) -> int:
+    """The resolution of the OCR image: declared dpi times the factor, else 300."""
+    dpi = _dpi(image)
+    return round(dpi * factor) if dpi else 300
+
+
+def derivative(image: Image.Image, side: int, quality: int) -> bytes:
+    """A JPEG of the page whose longest side is at most ``side`` pixels."""
+    small = to_8bit(image).copy()
+    small.thumbnail((side, side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def _dpi(image: Image.Image) -> float | None:
+    dpi = image.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if 20 <= value <= 5000 else None

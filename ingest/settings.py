@@ -1,0 +1,87 @@
+"""The settings of the ingest pipeline, as one small frozen dataclass.
+
+The portal builds :class:`IngestSettings` from its config (``OCR_*`` and ``INGEST_*``
+settings); tests build it directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+TESSERACT_LANGUAGES = ("ind", "msa", "eng")
+"""The Tesseract language packs the pipeline uses (Debian ``tesseract-ocr-<code>``)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class IngestSettings:
+    """How files are checked, normalised and OCR'd.
+
+    ``languages`` is the Tesseract language string used when a record names none of
+    ``ind``/``msa``/``eng``. ``max_pixels`` is Pillow's decompression-bomb limit, applied
+    per page image. Images whose declared resolution is below ``min_dpi``, or whose longest
+    side is below ``small_side``, are upscaled for OCR (never more than ``max_upscale``);
+    boxes are mapped back to master pixels. A page whose longest side is below
+    ``clipping_side`` is OCR'd as one block (``--psm 6``), a larger one as a full page
+    with automatic layout (``--psm 3``).
+    """
+
+    languages: str = "ind+msa+eng"
+    max_file_bytes: int = 500 * 1024 * 1024
+    max_pixels: int = 150_000_000
+    max_side: int = 30_000
+    max_pages: int = 2_000
+    display_side: int = 2_000
+    thumb_side: int = 300
+    display_quality: int = 85
+    min_dpi: int = 200
+    small_side: int = 1_000
+    max_upscale: float = 3.0
+    clipping_side: int = 1_200
+    pdf_dpi: int = 300
+    pdf_min_chars: int = 20
+    ocr_timeout: int = 300
+    tesseract_cmd: str = "tesseract"
+
+    def ocr_fingerprint(self, languages: str) -> str:
+        """A short checksum of everything that changes OCR output for a given image."""
+        payload = {
+            "v": 1,
+            "lang": languages,
+            "min_dpi": self.min_dpi,
+            "small": self.small_side,
+            "up": self.max_upscale,
+            "clip": self.clipping_side,
+        }
+        blob = json.dumps(payload, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def ocr_key(image_sha256: str, languages: str, settings: IngestSettings) -> str:
+    """The cache key of a page: image checksum + OCR settings (64 characters)."""
+    return hashlib.sha256(
+        f"{image_sha256}:{settings.ocr_fingerprint(languages)}".encode()
+    ).hexdigest()
+
+
+LANGUAGE_CODES = {
+    "ind": "ind",
+    "id": "ind",
+    "msa": "msa",
+    "may": "msa",
+    "ms": "msa",
+    "zsm": "msa",
+    "zlm": "msa",
+    "eng": "eng",
+    "en": "eng",
+}
+"""Record language codes (ISO 639-1/2/3) mapped to Tesseract language packs."""
+
+
+def ocr_languages(record_languages: list[str] | tuple[str, ...], default: str) -> str:
+    """The Tesseract language string for a record: its ind/msa/eng languages in a
+    fixed order, or ``default`` when it names none of them."""
+    wanted = {LANGUAGE_CODES.get(str(code).strip().lower()) for code in record_languages or ()}
+    chosen = [code for code in TESSERACT_LANGUAGES if code in wanted]
+    return "+".join(chosen) if chosen else default

@@ -1,0 +1,76 @@
+"""Running queued jobs in the foreground (``warisan ocr``): a process pool that drains the
+queue, waits for scheduled retries, and returns when nothing is left.
+
+The parent only reads raw task data from the queue storage (a second huey instance on the
+same URL); each task runs in a forked child with its own connections, one page per
+process, ``min(processes, cores)`` at a time.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+
+from portal.tasks import Jobs, make_huey
+
+_JOBS: Jobs | None = None
+
+
+def run_queue(
+    jobs: Jobs,
+    *,
+    processes: int | None = None,
+    on_done: Callable[[int, int], None] | None = None,
+    poll: float = 0.2,
+) -> int:
+    """Execute queued and scheduled tasks until the queue is empty; returns how many ran.
+
+    ``on_done(finished, known)`` is called after each task with the number of tasks
+    finished and the number known so far (for a progress bar).
+    """
+    global _JOBS
+    _JOBS = jobs
+    reader = make_huey(jobs.config["QUEUE_URL"], blocking=False).storage
+    jobs.huey.storage.close()  # children open their own connection
+    processes = processes or os.cpu_count() or 1
+    finished = 0
+    running: set[cf.Future] = set()
+    context = multiprocessing.get_context("fork")
+    with cf.ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        while True:
+            _release_due(reader)
+            while len(running) < processes:
+                data = reader.dequeue()
+                if data is None:
+                    break
+                running.add(pool.submit(_execute, data))
+            if not running:
+                if reader.queue_size() == 0 and reader.schedule_size() == 0:
+                    break
+                time.sleep(poll)
+                continue
+            done, running = cf.wait(running, timeout=poll, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                future.result()
+                finished += 1
+            if on_done and done:
+                on_done(finished, finished + len(running) + reader.queue_size())
+    return finished
+
+
+def _release_due(reader) -> None:
+    """Move scheduled tasks whose time has come (retries) back onto the queue."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # huey stores UTC times
+    for data in reader.read_schedule(now):
+        reader.enqueue(data, None)
+
+
+def _execute(data: bytes) -> None:
+    """Run one task in a worker process (forked: ``_JOBS`` is the parent's)."""
+    assert _JOBS is not None
+    task = _JOBS.huey.deserialize_task(data)
+    _JOBS.huey.execute(task)

@@ -1,0 +1,269 @@
+"""The jobs of the ingest pipeline on huey, wiring ``harvester``, ``ingest`` and ``search``.
+
+:class:`Jobs` (``get_services().queue``) owns a huey instance built from ``QUEUE_URL``
+(SQLite file by default, Redis for ``redis://``) and four tasks: fetch a harvested scan,
+ingest a digital object, OCR a page, reindex a record. The catalogue is the durable state:
+every task is idempotent and :meth:`Jobs.enqueue_pending` queues again whatever is
+unfinished, so a worker killed with ``kill -9`` loses nothing. Failed jobs retry with
+exponential backoff; after the last try the object or page is marked ``failed`` with the
+error.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.api import Huey
+
+from catalog.errors import (
+    ConfigError,
+    HarvestError,
+    IngestError,
+    NotFound,
+    OcrError,
+    WarisanError,
+)
+from catalog.models import DigitalObject
+from ingest import objects, pages, work
+from ingest.settings import IngestSettings
+
+log = logging.getLogger(__name__)
+TRANSIENT = (WarisanError, OSError)
+
+
+def make_huey(url: str, name: str = "warisan", *, blocking: bool = True) -> Huey:
+    """A huey instance for a queue URL: ``sqlite:///path``, ``redis://…`` or ``memory://``.
+
+    ``blocking=False`` makes a Redis dequeue return at once when the queue is empty.
+    """
+    parts = urlsplit(url)
+    options: dict[str, Any] = {"results": False, "utc": True}
+    if parts.scheme == "sqlite":
+        path = parts.path if parts.netloc == "" else f"/{parts.netloc}{parts.path}"
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return SqliteHuey(name, filename=path, **options)
+    if parts.scheme in ("redis", "rediss"):
+        return RedisHuey(name, url=url, blocking=blocking, **options)
+    if parts.scheme == "memory":
+        return MemoryHuey(name, **options)
+    raise ConfigError(f"QUEUE_URL scheme {parts.scheme!r} is not supported", setting="QUEUE_URL")
+
+
+def ingest_settings(config) -> IngestSettings:
+    """The :class:`IngestSettings` of an app config (``OCR_*``/``INGEST_*`` settings)."""
+    try:
+        return IngestSettings(
+            languages=str(config.get("OCR_LANGUAGES") or "ind+msa+eng"),
+            ocr_timeout=int(config.get("OCR_TIMEOUT", 300)),
+            max_file_bytes=int(config.get("INGEST_MAX_FILE_MB", 500)) * 1024 * 1024,
+            max_pixels=int(config.get("INGEST_MAX_PIXELS", 150_000_000)),
+            display_side=int(config.get("INGEST_DISPLAY_SIDE", 2000)),
+            thumb_side=int(config.get("INGEST_THUMB_SIDE", 300)),
+            pdf_dpi=int(config.get("INGEST_PDF_DPI", 300)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"an OCR_* or INGEST_* setting is not a number: {exc}") from exc
+
+
+class Jobs:
+    """The queue of one portal: huey, its tasks, and the services the tasks use."""
+
+    def __init__(self, config, services=None) -> None:
+        self.config = config
+        self.settings = ingest_settings(config)
+        self.huey = make_huey(config["QUEUE_URL"])
+        self._services = services
+        self._pid = os.getpid()
+        self.retries = int(config.get("OCR_RETRIES", 3))
+        self.retry_delay = float(config.get("OCR_RETRY_DELAY", 10))
+        _register(self)
+
+    def services(self):
+        """The services of this process (a forked worker builds its own connections)."""
+        if self._services is None or self._pid != os.getpid():
+            from portal.services import Services
+
+            self._services, self._pid = Services(self.config), os.getpid()
+        return self._services
+
+    # -- queueing --------------------------------------------------------------------
+
+    def enqueue_pending(self, record_id: int | None = None) -> work.PendingWork:
+        """Queue every unfinished fetch, ingest and OCR found in the catalogue (optionally
+        of one record), except what is already queued or scheduled."""
+        todo = work.pending_work(self.services().catalog, record_id=record_id)
+        queued = self.queued()
+        for object_id in todo.fetch:
+            if ("fetch_scan", object_id) not in queued:
+                self.fetch_scan(object_id)
+        for object_id in todo.ingest:
+            if ("ingest_object", object_id) not in queued:
+                self.ingest_object(object_id)
+        for page_id in todo.ocr:
+            if ("ocr_page", page_id) not in queued:
+                self.ocr_page(page_id)
+        return todo
+
+    def queued(self) -> set[tuple[str, Any]]:
+        """``(task name, first argument)`` of every queued or scheduled task."""
+        tasks = list(self.huey.pending()) + list(self.huey.scheduled())
+        return {(t.name, t.args[0] if t.args else None) for t in tasks}
+
+    def stats(self) -> dict[str, int]:
+        """Queued and scheduled (waiting to retry) task counts."""
+        return {"queued": self.huey.pending_count(), "scheduled": self.huey.scheduled_count()}
+
+
+def _register(jobs: Jobs) -> None:
+    """Define the tasks on ``jobs.huey`` and expose them as methods of ``jobs``."""
+    retry = {
+        "retries": jobs.retries,
+        "retry_delay": jobs.retry_delay,
+        "retry_backoff": 2,
+        "context": True,
+    }
+    huey = jobs.huey
+
+    @huey.task(name="fetch_scan", **retry)
+    def fetch_scan(object_id: int, task=None) -> None:
+        try:
+            _fetch(jobs, object_id)
+        except (HarvestError, IngestError, NotFound) as exc:
+            objects.mark_failed(jobs.services().catalog, object_id, str(exc))
+            return
+        except TRANSIENT as exc:
+            _retry_or_fail(jobs, task, object_id, None, exc)
+            raise
+        jobs.ingest_object(object_id)
+
+    @huey.task(name="ingest_object", **retry)
+    def ingest_object(object_id: int, task=None) -> None:
+        services = jobs.services()
+        try:
+            outcome = objects.ingest_object(
+                services.catalog, services.files, object_id, jobs.settings
+            )
+        except (IngestError, NotFound) as exc:
+            objects.mark_failed(services.catalog, object_id, str(exc))
+            return
+        except TRANSIENT as exc:
+            _retry_or_fail(jobs, task, object_id, None, exc)
+            raise
+        for page_id in outcome.pages_to_ocr:
+            jobs.ocr_page(page_id)
+        if not outcome.pages_to_ocr:
+            jobs.reindex_record(outcome.record_id)
+
+    @huey.task(name="ocr_page", **retry)
+    def ocr_page(page_id: int, task=None) -> str:
+        services = jobs.services()
+        try:
+            outcome = pages.ocr_page(services.catalog, services.files, page_id, jobs.settings)
+        except NotFound:
+            return "missing"
+        except OcrError as exc:
+            _retry_or_fail(jobs, task, None, page_id, exc)
+            raise
+        except IngestError as exc:
+            pages.release(services.catalog, page_id, None, pages.FAILED, str(exc))
+            return "failed"
+        except TRANSIENT as exc:
+            _retry_or_fail(jobs, task, None, page_id, exc)
+            raise
+        if outcome.action != "skipped" and _record_settled(jobs, outcome.record_id):
+            jobs.reindex_record(outcome.record_id)
+        return outcome.action
+
+    @huey.task(name="reindex_record", **retry)
+    def reindex_record(record_id: int, task=None) -> bool:
+        services = jobs.services()
+        search = getattr(type(services), "search", None)
+        if search is None:
+            log.warning("record %s not reindexed: this portal has no search service", record_id)
+            return False
+        services.search.index_records([record_id])
+        return True
+
+    @huey.periodic_task(crontab(minute="*/5"), name="recover_pending")
+    def recover_pending() -> None:
+        jobs.enqueue_pending()
+
+    jobs.fetch_scan, jobs.ingest_object = fetch_scan, ingest_object
+    jobs.ocr_page, jobs.reindex_record = ocr_page, reindex_record
+
+
+def _retry_or_fail(jobs: Jobs, task, object_id: int | None, page_id: int | None, exc) -> None:
+    """Before huey retries: keep the error visible; on the last try mark it failed."""
+    catalog = jobs.services().catalog
+    final = task is None or not task.retries
+    message = f"{type(exc).__name__}: {exc}"
+    if page_id is not None:
+        pages.release(catalog, page_id, None, pages.FAILED if final else pages.PENDING, message)
+    if object_id is not None:
+        with catalog.session() as s:
+            obj = s.get(DigitalObject, object_id)
+            if obj is not None:
+                obj.error = message
+                if final:
+                    obj.status = objects.FAILED
+
+
+def _record_settled(jobs: Jobs, record_id: int) -> bool:
+    counts = work.page_counts(jobs.services().catalog, record_id=record_id)
+    return counts["pending"] == 0 and counts["running"] == 0
+
+
+def _fetch(jobs: Jobs, object_id: int) -> None:
+    """Fetch a harvested object's scan into the file store and point the object at it."""
+    from harvester.scans import fetch_scan  # the harvester's scan fetcher
+
+    services = jobs.services()
+    with services.catalog.session() as s:
+        obj = s.get(DigitalObject, object_id)
+        if obj is None:
+            raise NotFound(f"no digital object {object_id}", object=object_id)
+        if obj.file_sha256:
+            return
+        hosts = list(obj.record.partner.scan_hosts or [])
+        url = obj.source_url
+    if not url:
+        raise IngestError(f"digital object {object_id} has no scan URL", object=object_id)
+    fetched = fetch_scan(
+        url,
+        allowed_hosts=hosts,
+        files=services.files,
+        max_bytes=jobs.settings.max_file_bytes,
+        timeout=int(jobs.config.get("SCAN_FETCH_TIMEOUT", 60)),
+        allow_private=any(_is_private(h) for h in hosts),
+    )
+    objects.ensure_file_row(
+        services.catalog,
+        fetched.sha256,
+        fetched.media_type,
+        fetched.size,
+        services.files.relpath(fetched.sha256),
+        url.rsplit("/", 1)[-1][:500],
+    )
+    with services.catalog.session() as s:
+        obj = s.get(DigitalObject, object_id)
+        obj.file_sha256, obj.status, obj.error = fetched.sha256, objects.STORED, None
+
+
+def _is_private(host: str) -> bool:
+    """True for a loopback or private host a partner listed on purpose (127.0.0.1…)."""
+    name = urlsplit(f"//{host}").hostname or host
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback
+
+
+__all__ = ["Jobs", "ingest_settings", "make_huey"]
