@@ -9,13 +9,13 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-msa tesseract-ocr-
 	postgresql redis-server chromium fonts-dejavu-core
 PYTEST_ARGS ?=
 
-.PHONY: demo test install system-deps python-deps lint format bench clean help
+.PHONY: demo test install system-deps python-deps portal-assets lint format bench clean help
 
 help:
 	@echo "make demo   install, harvest the demo feeds, OCR, index and serve http://127.0.0.1:5000"
 	@echo "make test   install and run the whole test suite (ruff + pytest)"
 
-install: system-deps python-deps
+install: system-deps python-deps portal-assets
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -38,6 +38,16 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	touch $@
 
 python-deps: $(VENV)/.installed
+
+# Portal assets: OpenSeadragon from the npm lock file into static/vendor/ (ignored), and
+# the compiled interface translations (.mo, ignored).
+portal-assets: python-deps
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor/openseadragon && mkdir -p static/vendor/openseadragon
+	cp -r node_modules/openseadragon/build/openseadragon/openseadragon.min.js \
+	  node_modules/openseadragon/build/openseadragon/images static/vendor/openseadragon/
+	$(BIN)/pybabel compile -q -d translations
 
 demo: install
 	$(BIN)/warisan demo

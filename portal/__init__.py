@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import errors, i18n, services, settings
+from portal import errors, i18n, security, services, settings, templating
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     services.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
 
     from portal.views import register_blueprints
 

@@ -6,6 +6,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.views import main
+    from portal import api, iiif, oai
+    from portal.views import browse, main, records, search
 
-    app.register_blueprint(main.bp)
+    for blueprint in (main.bp, search.bp, records.bp, browse.bp, api.bp, oai.bp, iiif.bp):
+        app.register_blueprint(blueprint)
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        for blueprint in (api.bp, oai.bp, iiif.bp):
+            csrf.exempt(blueprint)

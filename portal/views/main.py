@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
+from portal import reading, urls
 from portal.services import get_services
 
 bp = Blueprint("main", __name__)
@@ -11,10 +12,11 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    services = get_services()
-    partners = services.catalog.list_partners()
-    counts = services.catalog.record_counts()
-    return render_template("main/home.html", partners=partners, counts=counts)
+    catalog = get_services().catalog
+    summary = reading.overview(catalog, subjects=12)
+    recent = reading.recent_records(catalog, int(current_app.config["PORTAL_NEW_RECORDS"]))
+    thumbs = reading.thumbnails(catalog, [r.id for r in recent])
+    return render_template("main/home.html", summary=summary, recent=recent, thumbs=thumbs)
 
 
 @bp.get("/healthz")
@@ -24,9 +26,7 @@ def healthz():
 
 @bp.route("/language/<code>", methods=["GET", "POST"])
 def set_language(code: str):
+    """Remember the interface language in the session and go back where the user was."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(urls.safe_next(request.args.get("next"), url_for("main.home")))

@@ -1,0 +1,117 @@
+"""JSON shapes of the API: records, pages and search results (plain dicts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.models import Page, Record
+from search.types import SearchQuery, SearchResult
+
+RECORD_FIELDS = (
+    "title",
+    "titles",
+    "creators",
+    "subjects",
+    "description",
+    "date_original",
+    "year_from",
+    "year_to",
+    "type",
+    "languages",
+    "rights",
+    "identifiers",
+    "source_url",
+)
+
+
+def _time(value) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def record(row: Record, permalink: str) -> dict[str, Any]:
+    """A public record: its fields, provenance and its pages (number, size)."""
+    data: dict[str, Any] = {"id": row.id, "permalink": permalink}
+    data.update({name: getattr(row, name) for name in RECORD_FIELDS})
+    data["partner"] = {
+        "id": row.partner.id,
+        "name": row.partner.name,
+        "country": row.partner.country,
+        "website": row.partner.website,
+    }
+    data["provenance"] = {
+        "oai_identifier": row.oai_identifier,
+        "origin": row.origin,
+        "source_format": row.source_format,
+        "datestamp": _time(row.datestamp),
+        "first_harvested": _time(row.first_harvested),
+        "last_changed": _time(row.last_changed),
+    }
+    number = 0
+    pages = []
+    for obj in row.objects:
+        for page in obj.pages:
+            number += 1
+            pages.append(
+                {"number": number, "object_id": obj.id, "width": page.width, "height": page.height}
+            )
+    data["pages"] = pages
+    return data
+
+
+def page(row: Record, page_row: Page, number: int) -> dict[str, Any]:
+    """A page's OCR text and word boxes (master-image pixels)."""
+    words = [
+        {
+            "text": w[0],
+            "x": w[1],
+            "y": w[2],
+            "w": w[3],
+            "h": w[4],
+            "confidence": w[5] if len(w) > 5 else None,
+            "line": w[6] if len(w) > 6 else None,
+        }
+        for w in page_row.words or ()
+    ]
+    return {
+        "record_id": row.id,
+        "number": number,
+        "width": page_row.width,
+        "height": page_row.height,
+        "language": page_row.language,
+        "text": page_row.text or "",
+        "mean_confidence": page_row.mean_confidence,
+        "ocr_status": page_row.ocr_status,
+        "words": words,
+    }
+
+
+def search_result(query: SearchQuery, result: SearchResult) -> dict[str, Any]:
+    """A search answer: total, hits with highlights, facets and the suggestion."""
+    return {
+        "query": {
+            "q": query.text,
+            "filters": {k: list(v) for k, v in query.filters.items()},
+            "sort": query.sort,
+            "page": query.page,
+            "page_size": query.page_size,
+        },
+        "total": result.total,
+        "suggestion": result.suggestion,
+        "took_ms": result.took_ms,
+        "hits": [
+            {
+                "id": hit.record_id,
+                "title": hit.title,
+                "partner": hit.partner,
+                "score": hit.score,
+                "highlights": list(hit.highlights),
+                "pages": [{"order": p.order, "snippet": p.snippet} for p in hit.page_hits],
+                "fields": hit.fields,
+            }
+            for hit in result.hits
+        ],
+        "facets": {
+            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+            for name, values in result.facets.items()
+        },
+    }

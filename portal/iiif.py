@@ -1,0 +1,146 @@
+"""IIIF: a Presentation 3.0 manifest per digital object and a Content Search 1.0 service.
+
+The manifest has one canvas per page, sized in master-image pixels, painted with the
+display derivative (a static image; no Image API service). Its ``service`` points to the
+Content Search endpoint, which answers an annotation list whose targets are
+``<canvas>#xywh=`` boxes from the stored word coordinates, so Mirador or the Universal
+Viewer can open an object and highlight hits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+
+from catalog.models import DigitalObject
+from portal import reading, urls
+from portal.inside import search_inside
+from portal.services import get_services
+
+bp = Blueprint("iiif", __name__, url_prefix="/iiif")
+
+PRESENTATION = "http://iiif.io/api/presentation/3/context.json"
+SEARCH = "http://iiif.io/api/search/1/context.json"
+
+
+def _lang_map(value: str | None) -> dict[str, list[str]]:
+    return {"none": [value or ""]}
+
+
+def canvas_id(object_id: int, order: int) -> str:
+    return (
+        urls.absolute("iiif.manifest", object_id=object_id).rsplit("/", 1)[0] + f"/canvas/{order}"
+    )
+
+
+def manifest_json(obj: DigitalObject) -> dict[str, Any]:
+    """The Presentation 3 manifest of a digital object."""
+    record = obj.record
+    manifest_url = urls.absolute("iiif.manifest", object_id=obj.id)
+    items = []
+    for number, page in enumerate(obj.pages, start=1):
+        sha = page.display_sha256 or page.image_sha256
+        cid = canvas_id(obj.id, number)
+        items.append(
+            {
+                "id": cid,
+                "type": "Canvas",
+                "label": _lang_map(_("Page %(number)d", number=number)),
+                "width": page.width or 1000,
+                "height": page.height or 1000,
+                "items": [
+                    {
+                        "id": f"{cid}/page",
+                        "type": "AnnotationPage",
+                        "items": [
+                            {
+                                "id": f"{cid}/painting",
+                                "type": "Annotation",
+                                "motivation": "painting",
+                                "target": cid,
+                                "body": {
+                                    "id": urls.absolute("records.file", sha256=sha),
+                                    "type": "Image",
+                                    "format": "image/jpeg" if page.display_sha256 else "image/png",
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+    metadata = [
+        {"label": {"en": ["Partner"]}, "value": _lang_map(record.partner.name)},
+        {"label": {"en": ["Date"]}, "value": _lang_map(record.date_original)},
+    ]
+    return {
+        "@context": [SEARCH, PRESENTATION],
+        "id": manifest_url,
+        "type": "Manifest",
+        "label": _lang_map(record.title),
+        "metadata": [m for m in metadata if m["value"]["none"][0]],
+        "requiredStatement": {
+            "label": {"en": ["Attribution"]},
+            "value": _lang_map(record.partner.name),
+        },
+        "rights": record.rights if (record.rights or "").startswith("http") else None,
+        "homepage": [
+            {
+                "id": urls.permalink(record.id),
+                "type": "Text",
+                "label": _lang_map(record.title),
+                "format": "text/html",
+            }
+        ],
+        "service": [
+            {
+                "@id": urls.absolute("iiif.search", object_id=obj.id),
+                "@type": "SearchService1",
+                "profile": "http://iiif.io/api/search/1/search",
+            }
+        ],
+        "items": items,
+    }
+
+
+@bp.get("/objects/<int:object_id>/manifest.json")
+def manifest(object_id: int):
+    obj = reading.get_object(get_services().catalog, object_id)
+    data = manifest_json(obj)
+    if data["rights"] is None:
+        del data["rights"]
+    return jsonify(data)
+
+
+@bp.get("/objects/<int:object_id>/search")
+def search(object_id: int):
+    """IIIF Content Search 1.0: ``?q=`` → an annotation list of hit boxes on canvases."""
+    obj = reading.get_object(get_services().catalog, object_id)
+    text = request.args.get("q", "")
+    numbers = {page.id: n for n, page in enumerate(obj.pages, start=1)}
+    resources = []
+    for hit in search_inside(obj.record_id, text):
+        if hit.page_id not in numbers:
+            continue
+        cid = canvas_id(obj.id, numbers[hit.page_id])
+        for index, box in enumerate(hit.boxes):
+            resources.append(
+                {
+                    "@id": f"{cid}/hit/{index}",
+                    "@type": "oa:Annotation",
+                    "motivation": "sc:painting",
+                    "resource": {"@type": "cnt:ContentAsText", "chars": box.text},
+                    "on": f"{cid}#xywh={box.x},{box.y},{box.w},{box.h}",
+                }
+            )
+    return jsonify(
+        {
+            "@context": SEARCH,
+            "@id": request.url,
+            "@type": "sc:AnnotationList",
+            "within": {"@type": "sc:Layer", "total": len(resources)},
+            "resources": resources,
+        }
+    )

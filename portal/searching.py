@@ -1,0 +1,79 @@
+"""Search requests: URL arguments ↔ :class:`search.types.SearchQuery`, and running them.
+
+The whole state of a search lives in the URL (``q``, one argument per facet field,
+repeated for several values, ``sort``, ``page``), so results can be shared and
+bookmarked.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from catalog.errors import InvalidInput
+from portal.inside import search_service
+from search.types import FACET_FIELDS, SORTS, SearchQuery, SearchResult
+
+MAX_PAGE = 500
+
+
+def _int(args, name: str, default: int) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be a whole number", argument=name) from exc
+
+
+def query_from_args(args, *, lang: str | None, page_size: int = 20, max_page_size: int = 20):
+    """A :class:`SearchQuery` from request arguments; bad values raise :class:`InvalidInput`."""
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", argument="sort")
+    page = _int(args, "page", 1)
+    size = _int(args, "page_size", page_size)
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(f"page must be between 1 and {MAX_PAGE}", argument="page")
+    if not 1 <= size <= max(max_page_size, page_size):
+        raise InvalidInput("page_size is out of range", argument="page_size")
+    filters = {}
+    for field in FACET_FIELDS:
+        values = tuple(dict.fromkeys(v for v in args.getlist(field) if v))
+        if values:
+            filters[field] = values
+    text = " ".join((args.get("q") or "").split())[:500]
+    return SearchQuery(text=text, filters=filters, sort=sort, page=page, page_size=size, lang=lang)
+
+
+def query_args(query: SearchQuery, **changes) -> str:
+    """The URL query string of ``query`` with ``changes`` applied (``None`` drops a key)."""
+    items: list[tuple[str, str]] = []
+    state = {"q": query.text, "sort": query.sort, "page": query.page}
+    state.update(changes)
+    if state.get("q"):
+        items.append(("q", state["q"]))
+    filters = state.get("filters", query.filters)
+    for field in FACET_FIELDS:
+        items += [(field, value) for value in filters.get(field, ())]
+    if state.get("sort") and state["sort"] != "relevance":
+        items.append(("sort", state["sort"]))
+    if state.get("page") and int(state["page"]) > 1:
+        items.append(("page", str(state["page"])))
+    return urlencode(items)
+
+
+def toggle(query: SearchQuery, field: str, value: str) -> str:
+    """The query string with a facet value added or removed (back to page 1)."""
+    filters = {k: list(v) for k, v in query.filters.items()}
+    values = filters.setdefault(field, [])
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    return query_args(query, filters=filters, page=None)
+
+
+def run_search(query: SearchQuery) -> SearchResult:
+    """Ask the search service (errors are the service's own :class:`SearchError`)."""
+    return search_service().search(query)

@@ -1,0 +1,70 @@
+"""Template helpers: translated labels, safe hit marking, viewer data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, url_for
+from markupsafe import Markup, escape
+
+from portal import vocab
+
+MARK = re.compile(r"</?mark>")
+
+
+def marked(text: str | None) -> Markup:
+    """A highlight as HTML where only ``<mark>`` tags are markup.
+
+    Highlights from the search service are escaped first, then marked; anything that
+    still holds another tag is escaped as a whole rather than trusted.
+    """
+    if not text:
+        return Markup("")
+    if "<" in MARK.sub("", text) or ">" in MARK.sub("", text):
+        return escape(text)
+    return Markup(text)  # noqa: S704 - only <mark> tags remain, checked above
+
+
+def viewer_pages(pages) -> list[dict[str, Any]]:
+    """What the viewer script needs of each page: image URL and master size."""
+    out = []
+    for number, page in enumerate(pages, start=1):
+        sha = page.display_sha256 or page.image_sha256
+        out.append(
+            {
+                "n": number,
+                "id": page.id,
+                "image": url_for("records.file", sha256=sha),
+                "width": page.width,
+                "height": page.height,
+            }
+        )
+    return out
+
+
+def viewer_hits(hits, numbers: dict[int, int]) -> list[dict[str, Any]]:
+    """Page hits with the record-wide page number and boxes in master pixels."""
+    return [
+        {
+            "n": numbers.get(hit.page_id, 1),
+            "boxes": [[b.x, b.y, b.w, b.h] for b in hit.boxes],
+        }
+        for hit in hits
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(marked, "marked")
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        return {
+            "value_label": vocab.value_label,
+            "field_labels": vocab.FIELD_LABELS,
+            "facet_labels": vocab.FACET_LABELS,
+            "sort_labels": vocab.SORT_LABELS,
+            "harvest_status_label": vocab.harvest_status_label,
+            "viewer_pages": viewer_pages,
+            "viewer_hits": viewer_hits,
+        }
