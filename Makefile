@@ -47,7 +47,7 @@ portal-assets: python-deps
 	rm -rf static/vendor/openseadragon && mkdir -p static/vendor/openseadragon
 	cp -r node_modules/openseadragon/build/openseadragon/openseadragon.min.js \
 	  node_modules/openseadragon/build/openseadragon/images static/vendor/openseadragon/
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile --statistics -d translations
 
 demo: install
 	$(BIN)/warisan demo
