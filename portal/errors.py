@@ -15,7 +15,7 @@ from catalog.errors import WarisanError
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/iiif/"))
 
 
 def handle_warisan_error(exc: WarisanError):

@@ -183,3 +183,11 @@ def build_library(app) -> Library:
 @pytest.fixture
 def library(app) -> Library:
     return build_library(app)
+
+
+@pytest.fixture
+def indexed(app, library) -> Library:
+    """The library, indexed by the real search service (tantivy in the instance folder)."""
+    with app.app_context():
+        get_services().search.reindex()
+    return library
