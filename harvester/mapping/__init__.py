@@ -52,7 +52,7 @@ def map_record(record: HarvestedRecord, prefix: str) -> RecordData:
     if record.metadata is None:
         raise MappingError("record has no <metadata>", identifier=record.identifier)
     namespace = etree.QName(record.metadata).namespace
-    chosen = BY_NAMESPACE.get(namespace) or BY_PREFIX.get(prefix.lower())
+    chosen = BY_NAMESPACE.get(namespace) if namespace else BY_PREFIX.get(prefix.lower())
     if chosen is None:
         raise MappingError(
             f"no mapping for metadata format {prefix!r} (namespace {namespace!r})",
