@@ -115,6 +115,17 @@ INGEST_PDF_DPI = 300
 
 # --- search ----------------------------------------------------------------------------
 
+SEARCH_GLOSSARY = None
+"""Bilingual glossary file (TSV: en, id, ms cells of ``;``-separated terms) used to expand
+queries across languages; default: the curated ``search/data/glossary.tsv``."""
+
+SEARCH_MAX_RESULTS = 10_000
+"""Deepest result reachable by paging (page × page size); asking past it is an error that
+tells the user to narrow the search with filters."""
+
+SEARCH_PAGE_HITS = 3
+"""Matching pages (OCR snippets) shown under each record in a result list."""
+
 # --- portal ----------------------------------------------------------------------------
 
 PORTAL_BASE_URL = None

@@ -39,13 +39,35 @@ class Services:
 
         return Jobs(self.config, self)
 
+    @functools.cached_property
+    def search(self):
+        """The search service on ``SEARCH_URL`` (:class:`search.service.SearchService`)."""
+        from search import glossary
+        from search.backends import open_backend
+        from search.service import SearchService
+
+        terms = glossary.load(self.config.get("SEARCH_GLOSSARY"))
+        backend = open_backend(self.config["SEARCH_URL"], glossary=terms)
+        return SearchService(
+            self.catalog,
+            backend,
+            glossary=terms,
+            max_results=self.config.get("SEARCH_MAX_RESULTS", 10_000),
+            page_hits=self.config.get("SEARCH_PAGE_HITS", 3),
+        )
+
     def close(self) -> None:
         """Release connections (tests and CLI teardown)."""
         if "catalog" in self.__dict__:
             self.catalog.dispose()
+        if "search" in self.__dict__:
+            self.search.backend.close()
 
 
 def init_app(app: Flask) -> Services:
+    from search.backends import check_url
+
+    check_url(app.config["SEARCH_URL"])  # an unknown engine or missing package fails at start
     services = Services(app.config)
     app.extensions[EXTENSION] = services
     return services

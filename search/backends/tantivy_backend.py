@@ -1,0 +1,286 @@
+"""The embedded backend: a tantivy index in a folder, one writer at a time.
+
+Layout: ``<path>/CURRENT`` names the live generation folder ``<path>/g<N>``. A rebuild
+writes ``g<N+1>`` beside it and switches ``CURRENT`` atomically, so searches never see
+an empty index; readers notice the switch on their next search. Writers (the worker,
+``warisan reindex``) take an exclusive lock on ``<path>/writer.lock``; readers in every
+web process pick up commits by reloading.
+
+Text is analysed in Python (:mod:`search.analysis`) into pre-tokenized ``F_w``/``F_id``/
+``F_en`` fields; facet values are raw fast fields counted with a terms aggregation.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+
+from catalog.errors import BackendUnavailable, SearchError
+from search.analysis import Analyzer
+from search.backends import tantivy_docs as docs_mod
+from search.backends.base import (
+    FIELD_BOOSTS,
+    Matches,
+    PageMatch,
+    Plan,
+    Progress,
+    RecordMatch,
+)
+from search.backends.locking import writer_lock
+from search.backends.tantivy_query import Occur, Q, QueryBuilder, filters_query
+from search.documents import RecordDoc
+from search.glossary import Glossary
+from search.suggest import closest
+
+HEAP = 64_000_000
+BATCH = 500
+
+
+class TantivyBackend:
+    """A :class:`search.backends.base.SearchBackend` on an embedded tantivy index."""
+
+    name = "tantivy"
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        glossary: Glossary | None = None,
+        plain: bool = False,
+        lock_timeout: float = 120.0,
+    ) -> None:
+        self.root = Path(path)
+        self.analyzer = Analyzer(plain=plain)
+        self.glossary = glossary
+        self.lock_timeout = lock_timeout
+        self.schema = docs_mod.build_schema()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BackendUnavailable(
+                f"cannot create the index folder {self.root}: {exc}", setting="SEARCH_URL"
+            ) from exc
+        self._generation: str | None = None
+        self._stamp: int | None = None
+        self._index: tantivy.Index | None = None
+        self._open_current()
+
+    # -- opening and generations ---------------------------------------------------------
+
+    def _pointer(self) -> Path:
+        return self.root / "CURRENT"
+
+    def _open_current(self) -> None:
+        pointer = self._pointer()
+        if not pointer.exists():
+            with writer_lock(self.root, self.lock_timeout):
+                if not pointer.exists():
+                    self._open_generation("g1", create=True)
+                    _write_pointer(pointer, "g1")
+        name = pointer.read_text().strip()
+        self._stamp = pointer.stat().st_mtime_ns
+        if name != self._generation:
+            self._open_generation(name, create=False)
+
+    def _open_generation(self, name: str, *, create: bool) -> None:
+        folder = self.root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            index = tantivy.Index(self.schema, path=str(folder), reuse=not create)
+        except (OSError, ValueError) as exc:
+            raise BackendUnavailable(
+                f"cannot open the tantivy index in {folder} ({exc}); run `warisan reindex`",
+                setting="SEARCH_URL",
+            ) from exc
+        docs_mod.register(index)
+        self._index, self._generation = index, name
+
+    def _fresh(self) -> tantivy.Index:
+        """The live index, reopened when another process switched generations."""
+        try:
+            stamp = self._pointer().stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if stamp != self._stamp:
+            self._open_current()
+        assert self._index is not None
+        return self._index
+
+    # -- writing -------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[RecordDoc]) -> int:
+        count = 0
+        with writer_lock(self.root, self.lock_timeout):
+            index = self._fresh()
+            writer = _writer(index, HEAP)
+            for doc in docs:
+                writer.delete_documents_by_term("rid", doc.record_id)
+                for document in docs_mod.documents(doc, self.analyzer):
+                    writer.add_document(document)
+                count += 1
+            _commit(writer)
+            index.reload()
+        return count
+
+    def remove(self, record_ids: Iterable[int]) -> None:
+        ids = list(record_ids)
+        if not ids:
+            return
+        with writer_lock(self.root, self.lock_timeout):
+            index = self._fresh()
+            writer = _writer(index, HEAP)
+            for record_id in ids:
+                writer.delete_documents_by_term("rid", int(record_id))
+            _commit(writer)
+            index.reload()
+
+    def rebuild(self, docs: Iterable[RecordDoc], progress: Progress | None = None) -> int:
+        with writer_lock(self.root, self.lock_timeout):
+            self._fresh()
+            old = self._generation or "g0"
+            new = f"g{int(old[1:]) + 1}"
+            shutil.rmtree(self.root / new, ignore_errors=True)
+            index = tantivy.Index(self.schema, path=str(_mkdir(self.root / new)), reuse=False)
+            docs_mod.register(index)
+            writer = _writer(index, 4 * HEAP)
+            count = 0
+            for doc in docs:
+                for document in docs_mod.documents(doc, self.analyzer):
+                    writer.add_document(document)
+                count += 1
+                if progress and count % 100 == 0:
+                    progress(100)
+            _commit(writer)
+            if progress and count % 100:
+                progress(count % 100)
+            _write_pointer(self._pointer(), new)
+            self._open_current()
+            for folder in self.root.glob("g*"):
+                if folder.name != new and folder.is_dir():
+                    shutil.rmtree(folder, ignore_errors=True)
+        return count
+
+    def clear(self) -> None:
+        self.rebuild([])
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _builder(self, plan: Plan, boosts: dict[str, float]) -> QueryBuilder:
+        return QueryBuilder(
+            self.schema, self.analyzer, boosts, fuzzy=plan.fuzzy, expand=plan.expand
+        )
+
+    def _base(self, plan: Plan, kind: str, boosts: dict[str, float]) -> list:
+        clauses = [(Occur.Must, Q.term_query(self.schema, "kind", kind))]
+        if plan.node is not None:
+            clauses.append((Occur.Must, self._builder(plan, boosts).build(plan.node)))
+        return clauses
+
+    def search(self, plan: Plan) -> Matches:
+        searcher = self._fresh().searcher()
+        base = self._base(plan, "record", FIELD_BOOSTS)
+        query = Q.boolean_query(base + filters_query(self.schema, plan.filters))
+        try:
+            result = _run(searcher, query, plan)
+        except ValueError as exc:
+            raise SearchError(f"the search engine rejected the query: {exc}") from exc
+        hits = []
+        for score, address in result.hits:
+            stored = docs_mod.stored(searcher.doc(address))
+            hits.append(RecordMatch(int(stored.pop("record_id")), _score(score), stored))
+        facets = docs_mod.facet_counts(searcher, self.schema, base, plan) if plan.facets else {}
+        return Matches(result.count, tuple(hits), facets)
+
+    def pages(self, plan: Plan, record_ids: Iterable[int], limit: int = 50) -> list[PageMatch]:
+        ids = [int(i) for i in record_ids]
+        if plan.node is None or not ids:
+            return []
+        searcher = self._fresh().searcher()
+        clauses = self._base(plan, "page", {"text": 1.0})
+        clauses.append((Occur.Must, Q.term_set_query(self.schema, "rid", ids)))
+        result = searcher.search(Q.boolean_query(clauses), limit, count=False)
+        out = []
+        for score, address in result.hits:
+            data = docs_mod.stored(searcher.doc(address))
+            out.append(
+                PageMatch(
+                    int(data["page_id"]),
+                    int(data["record_id"]),
+                    int(data["order"]),
+                    _score(score),
+                    data.get("text", ""),
+                )
+            )
+        return out
+
+    def suggest(self, words: list[str]) -> dict[str, str]:
+        searcher = self._fresh().searcher()
+        out = {}
+        for word in words:
+            if any(searcher.doc_freq(f"{f}_w", word) for f in ("title", "text", "subject")):
+                continue
+            candidates: dict[str, int] = {}
+            for field in ("title_w", "text_w", "subject_w"):
+                for term, freq in searcher.terms_with_prefix(field, word[:1], limit=20000):
+                    candidates[term] = candidates.get(term, 0) + freq
+            best = closest(word, candidates)
+            if best:
+                out[word] = best
+        return out
+
+    def count(self) -> int:
+        searcher = self._fresh().searcher()
+        return searcher.search(Q.term_query(self.schema, "kind", "record"), 1, count=True).count
+
+    def close(self) -> None:
+        self._index = None
+        self._generation = None
+        self._stamp = None
+
+
+def _run(searcher: tantivy.Searcher, query: tantivy.Query, plan: Plan):
+    if plan.sort == "title":
+        return searcher.search(
+            query,
+            plan.limit,
+            offset=plan.offset,
+            order_by_field="title_sort",
+            order=tantivy.Order.Asc,
+        )
+    if plan.sort in ("date_asc", "date_desc"):
+        order = tantivy.Order.Asc if plan.sort == "date_asc" else tantivy.Order.Desc
+        return searcher.search(
+            query, plan.limit, offset=plan.offset, order_by_field="year", order=order
+        )
+    return searcher.search(query, plan.limit, offset=plan.offset)
+
+
+def _score(value) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _writer(index: tantivy.Index, heap: int) -> tantivy.IndexWriter:
+    try:
+        return index.writer(heap, 1)
+    except ValueError as exc:
+        raise BackendUnavailable(f"the tantivy index is locked by another writer: {exc}") from exc
+
+
+def _commit(writer: tantivy.IndexWriter) -> None:
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def _mkdir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _write_pointer(pointer: Path, name: str) -> None:
+    tmp = pointer.with_suffix(".tmp")
+    tmp.write_text(name + "\n")
+    os.replace(tmp, pointer)

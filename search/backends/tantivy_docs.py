@@ -1,0 +1,164 @@
+"""Schema, documents and facet counting of the tantivy backend."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import tantivy
+
+from search.analysis import KINDS, Analyzer
+from search.backends.base import FIELD_BOOSTS, Plan
+from search.backends.tantivy_query import Occur, Q, filters_query
+from search.documents import RecordDoc
+from search.types import FACET_FIELDS
+
+TOKENIZER = "whitespace"
+GAP = 50  # positions between values of a multi-valued field: no phrase spans two titles
+
+
+def build_schema() -> tantivy.Schema:
+    """The schema: kind, ids, facet fields, sort keys, stored data, analysed text fields."""
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("kind", tokenizer_name="raw", fast=True)
+    b.add_integer_field("rid", stored=False, indexed=True, fast=True)
+    b.add_integer_field("year", indexed=True, fast=True)
+    for field in FACET_FIELDS:
+        b.add_text_field(field, tokenizer_name="raw", fast=True)
+    b.add_text_field("title_sort", tokenizer_name="raw", fast=True)
+    b.add_bytes_field("data", stored=True)
+    for field in FIELD_BOOSTS:
+        for kind in KINDS:
+            b.add_text_field(f"{field}_{kind}", tokenizer_name=TOKENIZER, index_option="position")
+    return b.build()
+
+
+def register(index: tantivy.Index) -> None:
+    """Register the whitespace analyzer the pre-tokenized fields are declared with."""
+    analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    index.register_tokenizer(TOKENIZER, analyzer)
+
+
+def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
+    """The record's document followed by one document per page with text."""
+    record = tantivy.Document()
+    record.add_text("kind", "record")
+    record.add_integer("rid", doc.record_id)
+    if doc.year is not None:
+        record.add_integer("year", doc.year)
+    facets = {
+        "partner": [doc.partner],
+        "country": [doc.country],
+        "type": [doc.type],
+        "language": list(doc.languages),
+        "decade": [doc.decade] if doc.decade else [],
+        "digitized": ["yes" if doc.digitized else "no"],
+        "subject": list(doc.subjects),
+    }
+    for field, values in facets.items():
+        for value in dict.fromkeys(values):
+            if value:
+                record.add_text(field, value)
+    record.add_text("title_sort", (doc.title or "").casefold()[:200])
+    record.add_bytes("data", json.dumps(_stored(doc), ensure_ascii=False).encode())
+    lang = doc.lang
+    texts = {
+        "title": [doc.title, *doc.titles],
+        "subject": list(doc.subjects),
+        "creator": list(doc.creators),
+        "description": [doc.description],
+        "text": [doc.text],
+    }
+    for field, values in texts.items():
+        _add_text(record, field, [v for v in values if v], lang, analyzer)
+    out = [record]
+    for page in doc.pages:
+        if not page.text:
+            continue
+        document = tantivy.Document()
+        document.add_text("kind", "page")
+        document.add_integer("rid", doc.record_id)
+        data = {
+            "page_id": page.page_id,
+            "record_id": doc.record_id,
+            "order": page.order,
+            "text": page.text,
+        }
+        document.add_bytes("data", json.dumps(data, ensure_ascii=False).encode())
+        _add_text(document, "text", [page.text], page.lang or lang, analyzer)
+        out.append(document)
+    return out
+
+
+def _stored(doc: RecordDoc) -> dict[str, Any]:
+    return {
+        "record_id": doc.record_id,
+        "oai_identifier": doc.oai_identifier,
+        "partner": doc.partner,
+        "country": doc.country,
+        "title": doc.title,
+        "titles": list(doc.titles),
+        "creators": list(doc.creators),
+        "subjects": list(doc.subjects),
+        "description": doc.description,
+        "year": doc.year,
+        "type": doc.type,
+        "languages": list(doc.languages),
+    }
+
+
+def _add_text(
+    document: tantivy.Document, field: str, values: list[str], lang: str | None, analyzer: Analyzer
+) -> None:
+    if not values:
+        return
+    tokens: dict[str, list[tantivy.Token]] = {kind: [] for kind in KINDS}
+    offset = 0
+    base = 0
+    for value in values:
+        last = -1
+        for kind, items in analyzer.field_tokens(value, lang).items():
+            for term, position, start, end in items:
+                tokens[kind].append(
+                    tantivy.Token(term, base + position, offset + start, offset + end)
+                )
+                last = max(last, position)
+        base += last + 1 + GAP
+        offset += len(value) + 1
+    joined = "\n".join(values)
+    for kind, items in tokens.items():
+        document.add_pre_tokenized_text(
+            f"{field}_{kind}", tantivy.PreTokenizedString(joined, items)
+        )
+
+
+def stored(document: tantivy.Document) -> dict[str, Any]:
+    """The stored data of a hit."""
+    data = document.get_first("data")
+    return json.loads(bytes(data).decode()) if data else {}
+
+
+def facet_counts(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, base: list, plan: Plan
+) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Counts per facet over all matches; a facet's own selection does not narrow it."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for field in FACET_FIELDS:
+        others = tuple(sorted(f for f in plan.filters if f != field and plan.filters[f]))
+        groups.setdefault(others, []).append(field)
+    out: dict[str, tuple[tuple[str, int], ...]] = {}
+    for others, fields in groups.items():
+        clauses = base + filters_query(schema, {f: plan.filters[f] for f in others})
+        aggs = {f: {"terms": {"field": f, "size": _size(f, plan)}} for f in fields}
+        result = searcher.aggregate(Q.boolean_query(clauses), aggs)
+        for field in fields:
+            buckets = result.get(field, {}).get("buckets", [])
+            out[field] = tuple((str(b["key"]), int(b["doc_count"])) for b in buckets)
+    return out
+
+
+def _size(field: str, plan: Plan) -> int:
+    return plan.facet_size if field == "subject" else 1000
+
+
+__all__ = ["Occur", "build_schema", "documents", "facet_counts", "register", "stored"]

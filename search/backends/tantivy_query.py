@@ -1,0 +1,147 @@
+"""Our query tree turned into tantivy queries over the pre-analysed token fields.
+
+Every text field ``F`` is indexed three times (``F_w`` modern forms, ``F_id`` Indonesian
+stems, ``F_en`` English stems; see :mod:`search.analysis`). A word matches when any of
+its keys is found in any of the three, weighted by the field's boost; longer words also
+match within a few edits in ``F_w`` (OCR noise) at a low weight. Glossary concepts match
+the words as typed or any alternative term.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tantivy
+
+from search.analysis import Analyzer, fuzzy_distance
+from search.query import And, Concept, Exact, Node, Not, Or, Phrase, Term, YearRange
+
+Q = tantivy.Query
+Occur = tantivy.Occur
+FUZZY_WEIGHT = 0.15
+ALTERNATIVE_WEIGHT = 0.8
+FUZZY_FIELDS = ("title", "text")
+
+
+class QueryBuilder:
+    """Builds tantivy queries for a schema; ``boosts`` says which text fields to search."""
+
+    def __init__(
+        self,
+        schema: tantivy.Schema,
+        analyzer: Analyzer,
+        boosts: dict[str, float],
+        *,
+        fuzzy: bool = True,
+        expand: bool = True,
+    ) -> None:
+        self.schema = schema
+        self.analyzer = analyzer
+        self.boosts = boosts
+        self.fuzzy = fuzzy and not analyzer.plain
+        self.expand = expand and not analyzer.plain
+
+    def build(self, node: Node) -> tantivy.Query:
+        """The tantivy query for a tree node."""
+        if isinstance(node, Term):
+            return self.term(node)
+        if isinstance(node, Phrase):
+            return self.phrase(node.words, node.field)
+        if isinstance(node, Concept):
+            return self.concept(node)
+        if isinstance(node, Exact):
+            return Q.term_query(self.schema, node.field, node.value)
+        if isinstance(node, YearRange):
+            return Q.range_query(
+                self.schema,
+                "year",
+                tantivy.FieldType.Integer,
+                lower_bound=node.low,
+                upper_bound=node.high,
+            )
+        if isinstance(node, Not):
+            return _bool([(Occur.Must, Q.all_query()), (Occur.MustNot, self.build(node.child))])
+        if isinstance(node, And):
+            return self.conjunction(node.children)
+        if isinstance(node, Or):
+            return _bool([(Occur.Should, self.build(c)) for c in node.children])
+        raise TypeError(f"unknown query node {node!r}")
+
+    def conjunction(self, children: tuple[Node, ...]) -> tantivy.Query:
+        clauses = [
+            (Occur.MustNot, self.build(c.child))
+            if isinstance(c, Not)
+            else (Occur.Must, self.build(c))
+            for c in children
+        ]
+        if all(occur == Occur.MustNot for occur, _ in clauses):
+            clauses.append((Occur.Must, Q.all_query()))
+        return _bool(clauses)
+
+    def fields(self, field: str | None) -> dict[str, float]:
+        if field is None:
+            return self.boosts
+        return {field: self.boosts[field]} if field in self.boosts else {}
+
+    def term(self, node: Term) -> tantivy.Query:
+        keys = self.analyzer.query_keys(node.text)
+        clauses = []
+        for field, boost in self.fields(node.field).items():
+            if node.prefix:
+                alts = [
+                    Q.regex_query(self.schema, f"{field}_w", re.escape(w) + ".*") for w in keys["w"]
+                ]
+            else:
+                alts = [
+                    Q.term_query(self.schema, f"{field}_{kind}", key)
+                    for kind in ("w", "id", "en")
+                    for key in dict.fromkeys(keys[kind])
+                ]
+                distance = fuzzy_distance(keys["w"][0]) if self.fuzzy else 0
+                if distance and field in FUZZY_FIELDS:
+                    fuzzy = Q.fuzzy_term_query(self.schema, f"{field}_w", keys["w"][0], distance)
+                    alts.append(Q.boost_query(fuzzy, FUZZY_WEIGHT))
+            clauses.append(
+                (Occur.Should, Q.boost_query(_bool([(Occur.Should, a) for a in alts]), boost))
+            )
+        return _bool(clauses) if clauses else Q.empty_query()
+
+    def phrase(self, words: tuple[str, ...], field: str | None) -> tantivy.Query:
+        if len(words) == 1:
+            return self.term(Term(words[0], field))
+        keys = [self.analyzer.query_keys(w) for w in words]
+        clauses = []
+        for name, boost in self.fields(field).items():
+            alts = [
+                Q.phrase_query(self.schema, f"{name}_{kind}", [k[kind][0] for k in keys])
+                for kind in ("id", "en")
+            ]
+            clauses.append(
+                (Occur.Should, Q.boost_query(_bool([(Occur.Should, a) for a in alts]), boost))
+            )
+        return _bool(clauses) if clauses else Q.empty_query()
+
+    def concept(self, node: Concept) -> tantivy.Query:
+        clauses = [(Occur.Should, self.phrase(node.words, None))]
+        if self.expand:
+            for alternative in node.alternatives:
+                query = self.phrase(alternative, None)
+                clauses.append((Occur.Should, Q.boost_query(query, ALTERNATIVE_WEIGHT)))
+        return _bool(clauses)
+
+
+def _bool(clauses: list) -> tantivy.Query:
+    return (
+        clauses[0][1]
+        if len(clauses) == 1 and clauses[0][0] == Occur.Should
+        else Q.boolean_query(clauses)
+    )
+
+
+def filters_query(schema: tantivy.Schema, filters: dict[str, tuple[str, ...]]) -> list:
+    """Must-clauses for facet filters: any value within a field, every field."""
+    return [
+        (Occur.Must, Q.term_set_query(schema, field, list(values)))
+        for field, values in filters.items()
+        if values
+    ]

@@ -1,0 +1,159 @@
+"""Index documents built from the catalogue: one per record and one per page.
+
+Documents are plain frozen dataclasses holding original text; each backend analyses
+them its own way (tantivy through :mod:`search.analysis`, Elasticsearch through its
+analyzers). Deleted and hidden records produce no document: their ids are reported for
+removal instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from catalog.models import DigitalObject, Record
+from catalog.store import Catalog
+
+MAX_TEXT = 2_000_000
+TEXT_LANGS = ("ind", "msa", "eng")
+
+
+@dataclasses.dataclass(frozen=True)
+class PageDoc:
+    """One OCR'd page: its record, order and text."""
+
+    page_id: int
+    record_id: int
+    order: int
+    text: str
+    lang: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordDoc:
+    """One record: metadata, facet values and the text of all its pages."""
+
+    record_id: int
+    oai_identifier: str
+    partner: str
+    country: str
+    type: str
+    title: str
+    titles: tuple[str, ...] = ()
+    creators: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    description: str = ""
+    languages: tuple[str, ...] = ()
+    year: int | None = None
+    digitized: bool = False
+    text: str = ""
+    pages: tuple[PageDoc, ...] = ()
+
+    @property
+    def decade(self) -> str | None:
+        return str(self.year // 10 * 10) if self.year is not None else None
+
+    @property
+    def lang(self) -> str | None:
+        """The record's text language for analysis when it has exactly one known one."""
+        known = [code for code in self.languages if code in TEXT_LANGS]
+        return known[0] if len(known) == 1 else None
+
+
+def record_doc(record: Record) -> RecordDoc:
+    """The document of a live record (objects and pages must be loaded)."""
+    pages = tuple(
+        PageDoc(
+            page.id,
+            record.id,
+            page.order if index is None else index,
+            page.text or "",
+            page.language,
+        )
+        for index, page in _pages(record)
+    )
+    text = "\n".join(p.text for p in pages if p.text)[:MAX_TEXT]
+    titles = tuple(str(t.get("value")) for t in record.titles or () if t.get("value"))
+    return RecordDoc(
+        record_id=record.id,
+        oai_identifier=record.oai_identifier,
+        partner=record.partner_id,
+        country=(record.partner.country if record.partner else "") or "",
+        type=record.type or "other",
+        title=record.title or (titles[0] if titles else ""),
+        titles=tuple(t for t in titles if t != record.title),
+        creators=tuple(str(c) for c in record.creators or ()),
+        subjects=tuple(str(s) for s in record.subjects or ()),
+        description=record.description or "",
+        languages=tuple(str(code) for code in record.languages or ()),
+        year=record.year_from,
+        digitized=bool(record.objects) or bool(record.scan_urls),
+        text=text,
+        pages=pages,
+    )
+
+
+def _pages(record: Record) -> list[tuple[int | None, object]]:
+    """Pages of all objects in reading order; numbered across objects when several."""
+    objects = list(record.objects or ())
+    pages = [page for obj in objects for page in obj.pages]
+    if len(objects) <= 1:
+        return [(None, page) for page in pages]
+    return [(number, page) for number, page in enumerate(pages, 1)]
+
+
+def load(catalog: Catalog, record_ids: Iterable[int]) -> tuple[list[RecordDoc], list[int]]:
+    """Documents of the given records, and the ids to remove (deleted, hidden, unknown)."""
+    wanted = sorted({int(i) for i in record_ids})
+    docs: list[RecordDoc] = []
+    found: set[int] = set()
+    for start in range(0, len(wanted), 200):
+        chunk = wanted[start : start + 200]
+        with catalog.session() as s:
+            for record in s.scalars(_query().where(Record.id.in_(chunk))):
+                found.add(record.id)
+                if record.deleted or record.hidden:
+                    continue
+                docs.append(record_doc(record))
+    live = {d.record_id for d in docs}
+    return docs, [i for i in wanted if i not in live or i not in found]
+
+
+def iter_all(catalog: Catalog, partner: str | None = None, batch: int = 200) -> Iterator[RecordDoc]:
+    """Documents of every live record (of one partner), in id order, batch by batch."""
+    last = 0
+    while True:
+        with catalog.session() as s:
+            query = _query().where(
+                Record.id > last, Record.deleted.is_(False), Record.hidden.is_(False)
+            )
+            if partner:
+                query = query.where(Record.partner_id == partner)
+            rows = list(s.scalars(query.order_by(Record.id).limit(batch)))
+            docs = [record_doc(r) for r in rows]
+        if not docs:
+            return
+        yield from docs
+        last = docs[-1].record_id
+
+
+def count_live(catalog: Catalog, partner: str | None = None) -> int:
+    """How many records :func:`iter_all` will yield."""
+    from sqlalchemy import func
+
+    with catalog.session() as s:
+        query = (
+            select(func.count())
+            .select_from(Record)
+            .where(Record.deleted.is_(False), Record.hidden.is_(False))
+        )
+        if partner:
+            query = query.where(Record.partner_id == partner)
+        return int(s.scalar(query) or 0)
+
+
+def _query():
+    return select(Record).options(selectinload(Record.objects).selectinload(DigitalObject.pages))

@@ -1,0 +1,61 @@
+"""Glossary expansion of a query tree (pure): word runs that name a concept become
+:class:`search.query.Concept` nodes carrying the glossary's other terms."""
+
+from __future__ import annotations
+
+from search.glossary import MAX_WORDS, Glossary
+from search.query import And, Concept, Node, Not, Or, Phrase, Term
+
+
+def expand(node: Node | None, glossary: Glossary | None) -> Node | None:
+    """``node`` with glossary concepts marked; unchanged without a glossary."""
+    if node is None or glossary is None:
+        return node
+    if isinstance(node, Term):
+        return _run([node], glossary)[0] if _plain(node) else node
+    if isinstance(node, Phrase) and node.field is None:
+        alternatives = glossary.alternatives(node.words)
+        return Concept(node.words, alternatives) if alternatives else node
+    if isinstance(node, Not):
+        return node
+    if isinstance(node, Or):
+        return Or(tuple(expand(c, glossary) for c in node.children))
+    if isinstance(node, And):
+        return _and(node, glossary)
+    return node
+
+
+def _plain(node: Node) -> bool:
+    return isinstance(node, Term) and node.field is None and not node.prefix
+
+
+def _and(node: And, glossary: Glossary) -> Node:
+    out: list[Node] = []
+    run: list[Term] = []
+    for child in node.children:
+        if _plain(child):
+            run.append(child)  # type: ignore[arg-type]
+            continue
+        out.extend(_run(run, glossary))
+        run = []
+        out.append(expand(child, glossary))
+    out.extend(_run(run, glossary))
+    return And(tuple(out)) if len(out) > 1 else out[0]
+
+
+def _run(terms: list[Term], glossary: Glossary) -> list[Node]:
+    """Longest glossary terms first, left to right, within a run of plain words."""
+    out: list[Node] = []
+    i = 0
+    while i < len(terms):
+        for size in range(min(MAX_WORDS, len(terms) - i), 0, -1):
+            words = tuple(t.text for t in terms[i : i + size])
+            alternatives = glossary.alternatives(words)
+            if alternatives:
+                out.append(Concept(words, alternatives))
+                i += size
+                break
+        else:
+            out.append(terms[i])
+            i += 1
+    return out

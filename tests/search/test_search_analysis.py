@@ -1,0 +1,101 @@
+"""Old spellings, folding, stemming and the glossary (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.analysis import Analyzer, edit_distance, fold
+from search.glossary import DEFAULT_PATH, load
+from search.spelling import modern_forms
+
+
+@pytest.mark.parametrize(
+    ("old", "modern"),
+    [
+        ("djakarta", "jakarta"),
+        ("soerabaja", "surabaya"),
+        ("tjerita", "cerita"),
+        ("pandjang", "panjang"),
+        ("njonja", "nyonya"),
+        ("masjarakat", "masyarakat"),
+        ("djaja", "jaya"),
+        ("tjahaja", "cahaya"),
+        ("rakjatnja", "rakyatnya"),
+        ("jang", "yang"),
+        ("soengai", "sungai"),
+        ("achir", "akhir"),
+    ],
+)
+def test_old_spellings_become_modern(old, modern):
+    assert modern_forms(old)[0] == modern
+
+
+@pytest.mark.parametrize(
+    "word", ["jakarta", "panjang", "menjual", "senja", "masjid", "surabaya", "kenyalang", "banjir"]
+)
+def test_modern_words_are_left_alone(word):
+    assert modern_forms(word) == (word,)
+
+
+def test_ch_depends_on_language():
+    assert modern_forms("chabar", "ind") == ("khabar",)
+    assert modern_forms("chinta", "msa") == ("cinta",)
+    assert set(modern_forms("chinta")) == {"khinta", "cinta"}
+
+
+def test_fold_drops_accents_and_case():
+    assert fold("Pĕrak ÉCOLE ﬁ") == "perak ecole fi"
+
+
+def test_old_and_new_spelling_share_stems_both_ways():
+    a = Analyzer()
+    [old] = a.words("Tjeritanja")
+    assert set(old.keys["id"]) & set(a.query_keys("ceritanya")["id"])
+    [new] = a.words("Surabaya")
+    assert set(new.keys["id"]) & set(a.query_keys("Soerabaja")["id"])
+    assert a.query_keys("longhouses")["en"] == a.query_keys("longhouse")["en"]
+    assert a.query_keys("perpustakaan")["id"] == ("pustaka",)
+
+
+def test_plain_analyzer_only_folds():
+    a = Analyzer(plain=True)
+    assert a.query_keys("Djakarta") == {
+        "w": ("djakarta",),
+        "id": ("djakarta",),
+        "en": ("djakarta",),
+    }
+
+
+def test_words_keep_offsets():
+    text = "Kota «Pontianak», 1950"
+    words = list(Analyzer().words(text))
+    assert [text[w.start : w.end] for w in words] == ["Kota", "Pontianak", "1950"]
+
+
+def test_edit_distance():
+    assert edit_distance("kenyalang", "kenjalang") == 1
+    assert edit_distance("abc", "xyz", 1) == 2
+
+
+def test_glossary_is_large_sourced_and_expands_across_languages(glossary):
+    assert len(glossary.groups) >= 300
+    header = DEFAULT_PATH.read_text(encoding="utf-8").split("\n", 40)
+    assert any("Reference:" in line for line in header)
+    assert ("rumah", "panjang") in glossary.alternatives(("longhouses",))
+    assert ("kenyalang",) in glossary.alternatives(("hornbill",))
+    assert ("newspaper",) in glossary.alternatives(("surat", "kabar"))
+    assert ("akhbar",) in glossary.alternatives(("surat", "kabar"))
+    assert ("tenun",) in glossary.alternatives(("weaving",))
+    assert glossary.alternatives(("zzzz",)) == ()
+    assert any(r.startswith("longhouse, longhouses") for r in glossary.synonym_rules())
+
+
+def test_bad_glossary_file_is_a_config_error(tmp_path):
+    from catalog.errors import ConfigError
+
+    bad = tmp_path / "g.tsv"
+    bad.write_text("only one cell\n")
+    with pytest.raises(ConfigError, match="line 1"):
+        load(bad)
+    with pytest.raises(ConfigError, match=r"cannot read"):
+        load(tmp_path / "missing.tsv")
