@@ -15,12 +15,13 @@ from typing import Any
 from lxml import etree
 from oaipmh import common, error
 from oaipmh.metadata import MetadataRegistry
-from oaipmh.server import BatchingServer
+from oaipmh.server import NS_OAIPMH, BatchingServer, decodeResumptionToken
 
 from demo.data import Partner, Record, oai_identifier
 from demo.feeds import FORMATS, serialize
 
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+LIST_VERBS = ("ListSets", "ListIdentifiers", "ListRecords")
 NS_OAI_ID = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 
 
@@ -78,10 +79,7 @@ class PartnerRepository:
     def listSets(self, cursor: int = 0, batch_size: int = 10, **junk: Any) -> list[tuple]:
         """Return (setSpec, setName, description) of a page of sets."""
         self._check_token(junk)
-        sets = [(s["spec"], s["name"], None) for s in self.partner["sets"]]
-        if not sets:
-            raise error.NoSetHierarchyError("This repository does not support sets.")
-        return self._page(sets, cursor, batch_size)
+        return self._page(self._sets(), cursor, batch_size)
 
     def getRecord(self, metadataPrefix: str, identifier: str) -> tuple:
         """Return (header, metadata, about) for one record."""
@@ -106,14 +104,30 @@ class PartnerRepository:
         """Return a page of (header, metadata, about) matching the arguments."""
         self._check_token(junk)
         self._check_prefix(metadataPrefix)
-        matches = [
-            (self._header(oai_id, r), r, None)
-            for oai_id, r in self._records.items()
-            if self._matches(r, set, from_, until)
-        ]
-        return self._page(matches, cursor, batch_size)
+        return self._page(self._selected(set, from_, until), cursor, batch_size)
+
+    def list_size(self, verb: str, kw: dict[str, Any]) -> int:
+        """Return the complete list size of a list request (for ``completeListSize``)."""
+        if verb == "ListSets":
+            return len(self._sets())
+        return len(self._selected(kw.get("set"), kw.get("from_"), kw.get("until")))
 
     # --- helpers ---
+
+    def _sets(self) -> list[tuple[str, str, None]]:
+        """All sets, or noSetHierarchy when the partner has none."""
+        sets = [(s["spec"], s["name"], None) for s in self.partner["sets"]]
+        if not sets:
+            raise error.NoSetHierarchyError("This repository does not support sets.")
+        return sets
+
+    def _selected(self, set_spec: str | None, start, end) -> list[tuple]:
+        """(header, record, None) of every record in the set and the datestamp range."""
+        return [
+            (self._header(oai_id, r), r, None)
+            for oai_id, r in self._records.items()
+            if self._matches(r, set_spec, start, end)
+        ]
 
     def _record(self, identifier: str) -> Record:
         """Return the record with this OAI identifier or raise idDoesNotExist."""
@@ -187,13 +201,37 @@ def _registry(repository: PartnerRepository) -> MetadataRegistry:
 
 
 class DemoOAIServer(BatchingServer):
-    """pyoai ``BatchingServer`` restricted to the six OAI-PMH verbs."""
+    """pyoai ``BatchingServer`` restricted to the six OAI-PMH verbs.
+
+    List responses get ``completeListSize`` and ``cursor`` on the resumption token, and
+    the last page of a resumed list ends with an empty ``resumptionToken`` as OAI-PMH
+    asks (pyoai itself leaves both out).
+    """
+
+    repository: PartnerRepository
 
     def handleVerb(self, verb: str, kw: dict) -> bytes:
         """Refuse pyoai's unofficial ``GetMetadata`` verb, then answer as usual."""
         if verb == "GetMetadata":
             raise error.BadVerbError(f"Illegal verb: {verb}")
-        return super().handleVerb(verb, kw)
+        root = common.getMethodForVerb(self._tree_server, verb)(**kw).getroot()
+        if verb in LIST_VERBS:
+            self._complete_token(root, verb, kw)
+        return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+
+    def _complete_token(self, root: etree._Element, verb: str, kw: dict) -> None:
+        """Add list size and cursor to the token; add an empty token on a last page."""
+        cursor = 0
+        if "resumptionToken" in kw:
+            kw, cursor = decodeResumptionToken(kw["resumptionToken"])
+        listing = root.find(f"{{{NS_OAIPMH}}}{verb}")
+        token = listing.find(f"{{{NS_OAIPMH}}}resumptionToken")
+        if token is None and cursor == 0:
+            return
+        if token is None:
+            token = etree.SubElement(listing, f"{{{NS_OAIPMH}}}resumptionToken")
+        token.set("completeListSize", str(self.repository.list_size(verb, kw)))
+        token.set("cursor", str(cursor))
 
     def error_response(self, exception: error.ErrorBase) -> bytes:
         """Return the OAI-PMH error document for an error found before pyoai runs."""

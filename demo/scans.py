@@ -34,7 +34,8 @@ BODY_PX, HEADING_PX = 30, 38
 LINE_HEIGHT = 1.5
 MAX_SKEW = 1.5
 INK = 38
-GRAIN = 26
+GRAIN = (18, 34)
+BLUR = (0.5, 1.0)
 
 Box = tuple[int, int, int, int]
 
@@ -153,10 +154,10 @@ def _paper(rng: random.Random) -> Image.Image:
     return grid.resize(PAGE_SIZE, Image.Resampling.BICUBIC)
 
 
-def _grain(rng: random.Random) -> Image.Image:
-    """Seeded uniform noise in 0..GRAIN (Pillow's effect_noise cannot be seeded)."""
+def _grain(rng: random.Random, amount: int) -> Image.Image:
+    """Seeded uniform noise in 0..amount (Pillow's effect_noise cannot be seeded)."""
     noise = Image.frombytes("L", PAGE_SIZE, rng.randbytes(PAGE_SIZE[0] * PAGE_SIZE[1]))
-    return noise.point(lambda v: v * GRAIN // 255)
+    return noise.point(lambda v: v * amount // 255)
 
 
 def render_page(page: dict) -> tuple[Image.Image, ScanTruth]:
@@ -171,8 +172,9 @@ def render_page(page: dict) -> tuple[Image.Image, ScanTruth]:
     center = (PAGE_SIZE[0] / 2, PAGE_SIZE[1] / 2)
     mask = mask.rotate(skew, resample=Image.Resampling.BICUBIC, center=center, fillcolor=0)
     image = Image.composite(Image.new("L", PAGE_SIZE, INK), _paper(rng), mask)
-    image = image.filter(ImageFilter.GaussianBlur(0.7))
-    image = ImageChops.subtract(image, _grain(rng), offset=GRAIN // 2)
+    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(*BLUR)))
+    grain = rng.randint(*GRAIN)
+    image = ImageChops.subtract(image, _grain(rng, grain), offset=grain // 2)
     words = tuple(
         WordBox(word, rotate_box(box, skew, center), line) for word, _, _, line, box in placed
     )

@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from demo.oai_server import serve
+from demo.scans import generate_scans
 
 PAGE_SIZE = 7
 
@@ -54,14 +55,7 @@ def oai_schema(testdata_dir) -> etree.XMLSchema:
 def scans_dir(tmp_path_factory) -> Path:
     """A folder with the generated demo scans (rendered once per session)."""
     folder = tmp_path_factory.mktemp("scans")
-    try:
-        from demo.scans import generate_scans
-    except ImportError:  # first version: a stand-in image until demo.scans lands
-        from PIL import Image
-
-        Image.new("L", (10, 10), 200).save(folder / "kha-0001-p1.png")
-    else:
-        generate_scans(folder)
+    generate_scans(folder)
     return folder
 
 

@@ -63,19 +63,28 @@ def test_paging_returns_every_record_once_and_deleted_as_deleted(demo_server, pa
     assert all(bool(getattr(r, "metadata", None)) != r.header.deleted for r in records)
 
 
-def test_list_identifiers_pages_with_resumption_token(demo_server):
-    root = _get(demo_server, "rajang", verb="ListIdentifiers", metadataPrefix="oai_dc")
-    headers = root.findall(f"{OAI}ListIdentifiers/{OAI}header")
-    token = root.findtext(f"{OAI}ListIdentifiers/{OAI}resumptionToken")
-    assert len(headers) == PAGE_SIZE and token
-    second = _get(demo_server, "rajang", verb="ListIdentifiers", resumptionToken=token)
-    assert second.findall(f"{OAI}ListIdentifiers/{OAI}header")
-    headers = list(
-        _sickle(demo_server, "rajang").ListIdentifiers(
-            metadataPrefix="oai_dc", ignore_deleted=False
-        )
-    )
-    assert len(headers) == len(load_records("rajang"))
+def test_resumption_tokens_carry_size_and_cursor_and_end_empty(demo_server, oai_schema):
+    total = len(load_records("rajang"))
+    params = {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+    seen, cursors = 0, []
+    while True:
+        root = _get(demo_server, "rajang", **params)
+        assert oai_schema.validate(root), oai_schema.error_log.filter_from_errors()[:3]
+        listing = root.find(f"{OAI}ListIdentifiers")
+        token = listing.find(f"{OAI}resumptionToken")
+        seen += len(listing.findall(f"{OAI}header"))
+        assert token.get("completeListSize") == str(total)
+        cursors.append(int(token.get("cursor")))
+        if not token.text:
+            break
+        params = {"verb": "ListIdentifiers", "resumptionToken": token.text}
+    assert seen == total
+    assert cursors == list(range(0, total, PAGE_SIZE))
+
+
+def test_single_page_list_has_no_token(demo_server):
+    listing = _get(demo_server, "rajang", verb="ListSets").find(f"{OAI}ListSets")
+    assert listing.find(f"{OAI}resumptionToken") is None
 
 
 def test_from_until_and_set_filters(demo_server):
