@@ -1,0 +1,95 @@
+"""A harvest killed with SIGKILL mid-run and started again ends with exactly the records
+of an uninterrupted run, resuming from its checkpoint rather than starting over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from catalog.models import HarvestRun, Record
+from catalog.store import Catalog
+from harvester.run import harvest_partner
+from tests.harvester.conftest import add_partner
+from tests.harvester.feedgen import SyntheticFeed
+from tests.harvester.servers import Reply
+
+REPO = Path(__file__).resolve().parents[2]
+CHILD = """
+import sys
+from catalog.store import Catalog
+from harvester.run import harvest_partner
+from harvester.settings import HarvestSettings
+harvest_partner(Catalog(sys.argv[1]), "mitra", HarvestSettings(politeness_delay=0))
+"""
+
+
+def _slow(feed: SyntheticFeed):
+    def respond(query, count):
+        reply = feed.respond(query, count)
+        if query.get("verb") == "ListRecords":
+            return Reply(reply.body, delay=0.05)
+        return reply
+
+    return respond
+
+
+def _records(catalog: Catalog) -> dict[str, tuple]:
+    with catalog.session() as s:
+        rows = s.execute(
+            select(Record.oai_identifier, Record.content_hash, Record.deleted, Record.datestamp)
+        )
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def _pages_done(catalog: Catalog) -> int:
+    with catalog.session() as s:
+        run = s.scalars(select(HarvestRun).order_by(HarvestRun.id.desc())).first()
+        return (run.counts or {}).get("pages", 0) if run else 0
+
+
+@pytest.mark.parametrize("kill_after_pages", [1, 7])
+def test_kill_9_mid_harvest_then_resume(tmp_path, settings, serve, kill_after_pages):
+    feed = SyntheticFeed(150, page_size=10)
+    feed.change(range(0, 150, 7), delete=True)  # tombstones too
+    server = serve(_slow(feed))
+
+    reference = Catalog(f"sqlite:///{tmp_path / 'reference.db'}")
+    reference.upgrade()
+    add_partner(reference, server.url)
+    assert harvest_partner(reference, "mitra", settings).status == "completed"
+
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    killed = Catalog(url)
+    killed.upgrade()
+    add_partner(killed, server.url)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    child = subprocess.Popen([sys.executable, "-c", CHILD, url], cwd=REPO, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while _pages_done(killed) < kill_after_pages:
+            assert child.poll() is None, "the harvest finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+    pages_before = _pages_done(killed)
+    assert 0 < pages_before < 15
+    seen = len(server.requests)
+
+    report = harvest_partner(killed, "mitra", settings)
+    assert report.resumed and report.status == "completed"
+    first_again = next(q for q in server.requests[seen:] if q.get("verb") == "ListRecords")
+    assert "resumptionToken" in first_again  # went on from the checkpoint, not from scratch
+    assert _records(killed) == _records(reference)
+    assert report.counts["records"] == 150  # the report covers the whole harvest
+    killed.dispose()
+    reference.dispose()
