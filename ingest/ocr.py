@@ -72,10 +72,10 @@ def recognise(
             output_type=pytesseract.Output.DICT,
             timeout=timeout,
         )
-    except RuntimeError as exc:  # pytesseract signals a timeout with RuntimeError
-        raise OcrError(f"Tesseract did not finish within {timeout} s", timeout=timeout) from exc
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
         raise OcrError(f"Tesseract failed: {exc}") from exc
+    except RuntimeError as exc:  # pytesseract signals a timeout with a bare RuntimeError
+        raise OcrError(f"Tesseract did not finish within {timeout} s", timeout=timeout) from exc
     return parse_data(data)
 
 

@@ -196,13 +196,18 @@ def _store(catalog: Catalog, page_id: int, token: str, key: str, result: ocr.Ocr
 
 
 def _alive(pid: int) -> bool:
+    """True when a process with this id runs (a zombie, killed but not reaped, is dead)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 __all__ = ["FAILED", "PageOutcome", "claim_is_stale", "ocr_page", "owner_token", "release"]

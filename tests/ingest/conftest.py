@@ -25,8 +25,9 @@ class Rendered:
     boxes: list[tuple[str, int, int, int, int]]
 
 
-def render(lines: list[str], *, size=(1700, 1200), font_size=40, origin=(120, 120), gap=1.8,
-           mode="L") -> Rendered:
+def render(
+    lines: list[str], *, size=(1700, 1200), font_size=40, origin=(120, 120), gap=1.8, mode="L"
+) -> Rendered:
     """Draw lines of text in black on white; returns the image and each word's ink box."""
     if not FONT.is_file():
         pytest.skip("fonts-dejavu-core is not installed")
@@ -39,19 +40,30 @@ def render(lines: list[str], *, size=(1700, 1200), font_size=40, origin=(120, 12
         x = x0
         for word in line.split():
             draw.text((x, y), word, font=font, fill=0)
-            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+            ink = Image.new("L", size, 0)
+            ImageDraw.Draw(ink).text((x, y), word, font=font, fill=255)
+            left, top, right, bottom = ink.getbbox()
             boxes.append((word, left, top, right, bottom))
             x = right + round(font_size * 0.35)
         y += round(font_size * gap)
     return Rendered(image.convert(mode) if mode != "L" else image, boxes)
 
 
-MALAY = ["Kerajaan negeri akan membina sekolah", "baharu di kawasan luar bandar pada",
-         "tahun hadapan kata menteri besar."]
-INDONESIAN = ["Pemerintah daerah akan membangun sekolah", "baru di wilayah pedesaan pada tahun",
-              "depan kata bupati kemarin."]
-ENGLISH = ["The government will build new schools", "in rural districts next year the",
-           "minister said on Monday."]
+MALAY = [
+    "Kerajaan negeri akan membina sekolah",
+    "baharu di kawasan luar bandar pada",
+    "tahun hadapan kata menteri besar.",
+]
+INDONESIAN = [
+    "Pemerintah daerah akan membangun sekolah",
+    "baru di wilayah pedesaan pada tahun",
+    "depan kata bupati kemarin.",
+]
+ENGLISH = [
+    "The government will build new schools",
+    "in rural districts next year the",
+    "minister said on Monday.",
+]
 
 
 @pytest.fixture
@@ -72,12 +84,14 @@ def make_object(sqlite_catalog, file_store, partner, tmp_path):
 
     def make(path: Path, languages: tuple[str, ...] = ()) -> int:
         record_id = sqlite_catalog.create_uploaded_record(
-            partner, RecordData(oai_identifier="", title=f"Item {next(counter)}", languages=languages)
+            partner,
+            RecordData(oai_identifier="", title=f"Item {next(counter)}", languages=languages),
         )
         row = store_file(sqlite_catalog, file_store, path, path.name)
         with sqlite_catalog.session() as s:
-            obj = DigitalObject(record_id=record_id, origin="uploaded", file_sha256=row.sha256,
-                                status=STORED)
+            obj = DigitalObject(
+                record_id=record_id, origin="uploaded", file_sha256=row.sha256, status=STORED
+            )
             s.add(obj)
             s.flush()
             return obj.id
@@ -88,3 +102,19 @@ def make_object(sqlite_catalog, file_store, partner, tmp_path):
 def save(image: Image.Image, path: Path, **options) -> Path:
     image.save(path, **options)
     return path
+
+
+def match_words(words: list[list], boxes, scale: float = 1.0, tolerance: int = 4) -> int:
+    """How many drawn words OCR found with the right text and a box within ``tolerance``
+    pixels of where they were drawn (drawn boxes multiplied by ``scale``)."""
+    found = 0
+    for text, left, top, right, bottom in boxes:
+        want = [round(v * scale) for v in (left, top, right, bottom)]
+        for word in words:
+            got = [word[1], word[2], word[1] + word[3], word[2] + word[4]]
+            if word[0].strip(".,") == text.strip(".,") and all(
+                abs(a - b) <= tolerance for a, b in zip(got, want, strict=True)
+            ):
+                found += 1
+                break
+    return found

@@ -25,6 +25,7 @@ def _png(tmp_path, name="good.png", size=(400, 200)):
 
 def _bomb_png(path, width, height):
     """A valid PNG of width x height white pixels that compresses to a few kilobytes."""
+
     def chunk(kind, data):
         body = kind + data
         return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
@@ -33,8 +34,9 @@ def _bomb_png(path, width, height):
     row = b"\x00" + b"\xff" * ((width + 7) // 8)
     compressor = zlib.compressobj(9)
     data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
-                     + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -86,9 +88,11 @@ def test_each_bad_file_has_a_clear_error(tmp_path):
         assert name in str(info.value)
 
 
-def test_batch_goes_on_and_keeps_nothing_of_bad_files(tmp_path, sqlite_catalog, file_store, partner):
+def test_batch_goes_on_and_keeps_nothing_of_bad_files(
+    tmp_path, sqlite_catalog, file_store, partner
+):
     good, bad = _bad_files(tmp_path)
-    names = sorted(bad) + [good.name]
+    names = [*sorted(bad), good.name]
     items = [batch.Item((tmp_path / n,), None) for n in names]
     reports = batch.take_in(sqlite_catalog, file_store, partner, items, SMALL)
     by_name = {r.file: r for r in reports}
