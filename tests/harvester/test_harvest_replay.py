@@ -32,7 +32,7 @@ def test_a_whole_zenodo_harvest_replayed(sqlite_catalog, settings, zenodo):
     partner = sqlite_catalog.get_partner(pid)
     assert partner.identify["deletedRecord"] == "no"
     assert "oai_dc" in [f["prefix"] for f in partner.formats]
-    assert len(partner.set_list) > 10  # two ListSets pages, joined
+    assert len(partner.set_list) == 10  # two ListSets pages of 5, joined
     assert report.report["fill_rates"]["title"] == 1.0
 
 
