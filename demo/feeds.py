@@ -12,7 +12,6 @@ demo feeds is to exercise the harvester's normalisation. Links:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from lxml import etree
 
 from demo import marc
+from demo.marc import is_language_code, split_role
 
 Record = dict[str, Any]
 
@@ -50,9 +50,6 @@ MODS_TYPES = {
     "object": "three dimensional object",
 }
 
-_ROLE = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]*)\)$")
-_CODE = re.compile(r"^[a-z]{3}$")
-
 
 @dataclass(frozen=True)
 class MetadataFormat:
@@ -68,19 +65,6 @@ def scan_urls(record: Record, base_url: str) -> list[str]:
     """Return absolute URLs of the record's scans, in page order."""
     base = base_url.rstrip("/")
     return [f"{base}/scans/{name}" for name in record.get("scans", [])]
-
-
-def split_role(name: str) -> tuple[str, str | None]:
-    """Split ``"Name (role)"`` into ``("Name", "role")``; no role gives ``None``."""
-    match = _ROLE.match(name)
-    if match:
-        return match["name"], match["role"]
-    return name, None
-
-
-def is_language_code(value: str) -> bool:
-    """True for a three-letter lowercase code such as ``ind`` or ``may``."""
-    return bool(_CODE.match(value))
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str):
@@ -207,6 +191,8 @@ def _mods_subjects(root: etree._Element, record: Record) -> None:
 
 def _mods_location(root: etree._Element, record: Record, base_url: str, holder: str | None) -> None:
     """Write holding institution, shelfmark, link back and scan URLs."""
+    if not (holder or record.get("url") or record.get("scans")):
+        return
     location = _sub(root, _m("location"))
     if holder:
         _sub(location, _m("physicalLocation"), holder)

@@ -40,19 +40,25 @@ CORPORATE_WORDS = (
 )  # fmt: skip
 
 _ROLE = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]*)\)$")
+_CODE = re.compile(r"^[a-z]{3}$")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def split_role(name: str) -> tuple[str, str | None]:
+    """Split ``"Name (role)"`` into ``("Name", "role")``; no role gives ``None``."""
+    match = _ROLE.match(name)
+    return (match["name"], match["role"]) if match else (name, None)
+
+
+def is_language_code(value: str) -> bool:
+    """True for a three-letter lowercase code such as ``ind`` or ``may``."""
+    return bool(_CODE.match(value))
 
 
 def is_corporate(name: str) -> bool:
     """Guess whether a heading names a corporate body rather than a person."""
     lowered = name.lower()
     return any(word in lowered for word in CORPORATE_WORDS) or ". " in name
-
-
-def _split_role(name: str) -> tuple[str, str | None]:
-    """Split ``"Name (role)"`` into name and role."""
-    match = _ROLE.match(name)
-    return (match["name"], match["role"]) if match else (name, None)
 
 
 def fixed_dates(date: str | None) -> tuple[str, str, str]:
@@ -84,7 +90,7 @@ def field_008(record: Record, country: str | None) -> str:
     stamp = record["datestamp"]
     entered = stamp[2:4] + stamp[5:7] + stamp[8:10]
     kind, first, second = fixed_dates(record.get("date"))
-    codes = [v for v in record.get("languages", []) if re.fullmatch(r"[a-z]{3}", v)]
+    codes = [v for v in record.get("languages", []) if is_language_code(v)]
     language = codes[0] if codes else "   "
     place = PLACE_CODES.get(country or "", "xx ")
     value = f"{entered}{kind}{first}{second}{place}{'|' * 17}{language} d"
@@ -123,7 +129,7 @@ def _names(out: _Builder, record: Record) -> None:
     names = [(n, "creator") for n in record.get("creators", [])]
     names += [(n, "contributor") for n in record.get("contributors", [])]
     for index, (raw, default_role) in enumerate(names):
-        name, role = _split_role(raw)
+        name, role = split_role(raw)
         corporate = is_corporate(name)
         tag = ("1" if index == 0 else "7") + ("10" if corporate else "00")
         ind1 = "2" if corporate else ("1" if "," in name else "0")
@@ -144,7 +150,7 @@ def _titles(out: _Builder, record: Record) -> None:
 def _languages(out: _Builder, record: Record) -> None:
     """Write codes in 041 $a and languages given as words in 546 $a."""
     values = record.get("languages", [])
-    codes = [v for v in values if re.fullmatch(r"[a-z]{3}", v)]
+    codes = [v for v in values if is_language_code(v)]
     words = [v for v in values if v not in codes]
     if codes:
         out.data("041", "0 ", *[("a", code) for code in codes])

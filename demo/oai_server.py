@@ -52,7 +52,8 @@ class DemoApp:
         if len(parts) == 2 and parts[1] == "oai" and parts[0] in self.oai:
             return self._oai(self.oai[parts[0]], environ, start_response)
         if len(parts) == 2 and parts[0] == "scans":
-            return self._scan(parts[1], start_response)
+            body = self._scan(parts[1], start_response)
+            return [] if environ.get("REQUEST_METHOD") == "HEAD" else body
         return _plain(start_response, "404 Not Found", f"Not found: {path}\n")
 
     def _index(self, start_response) -> list[bytes]:

@@ -196,6 +196,8 @@ def test_scans_are_served_and_paths_are_confined(demo_server, scans_dir):
     response = requests.get(f"{demo_server.url}/scans/{name}", timeout=10)
     assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
     assert response.content == (scans_dir / name).read_bytes()
+    head = requests.head(f"{demo_server.url}/scans/{name}", timeout=10)
+    assert head.status_code == 200 and head.content == b""
     for bad in ("missing.png", "..%2Fsecret", "%2E%2E"):
         assert requests.get(f"{demo_server.url}/scans/{bad}", timeout=10).status_code == 404
 
