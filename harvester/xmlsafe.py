@@ -34,6 +34,7 @@ _ILLEGAL_REFS = re.compile(
     rb"&#(?:x0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
 )
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_EXTERNAL_DTD = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:SYSTEM|PUBLIC)\b")
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 
 
@@ -90,14 +91,27 @@ def clean(data: bytes) -> Cleaned:
 
 
 def refuse_entities(data: bytes) -> None:
-    """Raise :class:`HostileXML` when the document declares any entity."""
+    """Raise :class:`HostileXML` when the document declares entities or names an external DTD.
+
+    libxml2 reads an external DTD subset (even ``file:///etc/passwd``) to look up an
+    undefined entity although ``load_dtd`` is off, so a DOCTYPE with ``SYSTEM`` or
+    ``PUBLIC`` is refused too. OAI-PMH never needs either.
+    """
     doctype = data.find(b"<!DOCTYPE")
-    match = _ENTITY_DECL.search(data, doctype) if doctype >= 0 else None
+    if doctype < 0:
+        return
+    match = _ENTITY_DECL.search(data, doctype)
     if match:
         raise HostileXML(
             "XML declares entities (<!ENTITY …>); refused without parsing "
             "(entity expansion and external entities are never allowed)",
             offset=match.start(),
+        )
+    if _EXTERNAL_DTD.match(data, doctype):
+        raise HostileXML(
+            "XML names an external DTD (<!DOCTYPE … SYSTEM/PUBLIC …>); refused without "
+            "parsing (DTDs are never loaded)",
+            offset=doctype,
         )
 
 
