@@ -1,0 +1,193 @@
+"""The public portal in a real browser (Debian Chromium driven by Playwright).
+
+A portal with a small real library (catalogue, files, tantivy index, compiled
+translations) is served on loopback; the browser searches, narrows by a facet, switches
+language, opens a record and checks that the search-inside hit box lies over the right
+word of the page image, with no console error and harvested ``<script>`` shown as text.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import ROOT, create_app
+from portal.services import get_services
+from tests.portal.public.conftest import WORDS, build_library
+from tests.portal.public.test_public_i18n import LOCALES
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OSD = ROOT / "static" / "vendor" / "openseadragon" / "openseadragon.min.js"
+
+
+def _compile_translations(folder: Path) -> Path:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for locale in LOCALES:
+        with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        target = folder / locale / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        with open(target / "messages.mo", "wb") as fh:
+            write_mo(fh, catalog)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The portal with the test library on a real loopback server: (base URL, library)."""
+    if not OSD.is_file():
+        message = "OpenSeadragon is not installed in static/vendor: run make portal-assets"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian chromium is not installed")
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(folder / "instance"),
+            "SECRET_KEY": "e2e",
+            "BABEL_TRANSLATION_DIRECTORIES": str(_compile_translations(folder / "tr")),
+        }
+    )
+    with app.app_context():
+        get_services().catalog.upgrade()
+    library = build_library(app)
+    with app.app_context():
+        get_services().search.reindex()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", library
+    server.shutdown()
+    thread.join(5)
+    app.extensions["warisan"].close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, page errors and dialogs."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.problems = []
+    tab.on(
+        "console",
+        lambda m: m.type == "error" and tab.problems.append(f"console: {m.text} ({m.location})"),
+    )
+    tab.on("pageerror", lambda e: tab.problems.append(f"pageerror: {e}"))
+    tab.on("dialog", lambda d: (tab.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    yield tab
+    context.close()
+
+
+def test_search_then_a_facet_narrows_the_results(live, page):
+    base, _ = live
+    page.goto(base + "/")
+    page.fill("#home-q", "")
+    page.click("form.big-search button")
+    titles = page.locator("ol.record-list h3 a")
+    assert titles.count() == 3
+    page.click("section[data-facet='country'] a[data-value='ID']")
+    page.wait_for_url("**country=ID**")
+    assert titles.all_inner_texts() == ["Peta Pontianak"]
+    assert page.locator("ul.active-filters a.remove-filter").count() == 1
+    assert page.problems == []
+
+
+def test_switching_language_changes_the_interface(live, page):
+    base, _ = live
+    page.goto(base + "/browse/")
+    assert page.inner_text("nav.site-nav a >> nth=0") == "Browse"
+    page.click("nav.languages a[lang='id']")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.inner_text("nav.site-nav a >> nth=0") == "Jelajahi"
+    page.goto(base + "/")  # the choice persists
+    assert page.inner_text("h1") == "Koleksi warisan Borneo"
+    assert page.problems == []
+
+
+def test_hit_box_is_drawn_over_the_word_on_the_page_image(live, page):
+    base, library = live
+    page.goto(f"{base}/records/{library.manuscript}?q=radja")
+    page.wait_for_selector("section.viewer[data-drawn='1'] .hit-box", state="attached")
+    page.wait_for_function(
+        "() => { const v = document.querySelector('section.viewer').warisanViewer;"
+        " return v && v.world.getItemAt(0) && v.world.getItemAt(0).getFullyLoaded(); }"
+    )
+    geometry = page.evaluate(
+        """() => {
+        const section = document.querySelector('section.viewer');
+        const item = section.warisanViewer.world.getItemAt(0);
+        const bounds = item.getBounds();
+        const topLeft = section.warisanViewer.viewport.viewportToViewerElementCoordinates(
+            bounds.getTopLeft());
+        const bottomRight = section.warisanViewer.viewport.viewportToViewerElementCoordinates(
+            bounds.getBottomRight());
+        const element = section.querySelector('.viewer-image').getBoundingClientRect();
+        const box = section.querySelector('.hit-box').getBoundingClientRect();
+        return {img: {x: element.left + topLeft.x, y: element.top + topLeft.y,
+                      w: bottomRight.x - topLeft.x, h: bottomRight.y - topLeft.y},
+                box: {x: box.left, y: box.top, w: box.width, h: box.height}};
+    }"""
+    )
+    img, box = geometry["img"], geometry["box"]
+    word = next(w for w in WORDS if w[0] == "radja")
+    scale = img["w"] / 800
+    assert img["h"] == pytest.approx(600 * scale, rel=0.02)
+    assert box["x"] == pytest.approx(img["x"] + word[1] * scale, abs=2)
+    assert box["y"] == pytest.approx(img["y"] + word[2] * scale, abs=2)
+    assert box["w"] == pytest.approx(word[3] * scale, abs=2)
+    assert box["h"] == pytest.approx(word[4] * scale, abs=2)
+    assert page.locator(".hit-list mark").inner_text() == "radja"
+    assert page.problems == []
+
+
+def test_page_strip_switches_page_and_text(live, page):
+    base, library = live
+    page.goto(f"{base}/records/{library.manuscript}")
+    page.wait_for_selector("section.viewer .openseadragon-canvas")
+    page.click(".page-strip a[data-page='2']")
+    page.wait_for_function("() => location.search.includes('page=2')")
+    page.wait_for_function(
+        "() => document.querySelector('#page-text pre').textContent === 'Hikajat'"
+    )
+    assert page.locator(".page-strip a[aria-current='page']").get_attribute("data-page") == "2"
+    assert page.problems == []
+
+
+def test_harvested_script_renders_as_text(live, page):
+    base, library = live
+    page.goto(f"{base}/records/{library.hostile}")
+    assert page.inner_text("h1") == 'Surat <script>alert("x")</script> & co'
+    page.goto(f"{base}/search?q=surat")
+    assert "<script>" in page.inner_text("ol.record-list")
+    assert page.problems == []
