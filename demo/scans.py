@@ -20,6 +20,7 @@ import argparse
 import json
 import math
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -192,14 +193,19 @@ def generate_scans(out_dir: str | Path) -> list[ScanTruth]:
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    truths = []
-    for page in load_pages():
-        image, truth = render_page(page)
-        image.save(folder / truth.file, dpi=(DPI, DPI), compress_level=3)
-        json_path = (folder / truth.file).with_suffix(".json")
-        json_path.write_text(json.dumps(truth.to_dict(), ensure_ascii=False, indent=1) + "\n")
-        truths.append(truth)
-    return truths
+    with ThreadPoolExecutor(max_workers=4) as pool:  # Pillow releases the GIL
+        return list(pool.map(lambda page: _write_page(page, folder), load_pages()))
+
+
+def _write_page(page: dict, folder: Path) -> ScanTruth:
+    """Render one page and write its PNG and JSON truth into ``folder``."""
+    image, truth = render_page(page)
+    image.save(folder / truth.file, dpi=(DPI, DPI))
+    json_path = (folder / truth.file).with_suffix(".json")
+    json_path.write_text(
+        json.dumps(truth.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return truth
 
 
 def main(argv: list[str] | None = None) -> None:
