@@ -19,6 +19,12 @@ import re
 # Old-spelling words that carry no marker (Soewandi-era j = y and a few others).
 OLD_WORDS: dict[str, str] = {
     "jang": "yang",
+    "rakjat": "rakyat",
+    "ajah": "ayah",
+    "ajam": "ayam",
+    "bahaja": "bahaya",
+    "daja": "daya",
+    "kajangan": "kayangan",
     "ja": "ya",
     "jaitu": "yaitu",
     "jakni": "yakni",

@@ -37,6 +37,7 @@ from search.glossary import Glossary
 from search.suggest import closest
 
 HEAP = 64_000_000
+SUGGEST_FIELDS = ("title", "subject", "description", "text")
 BATCH = 500
 
 
@@ -221,10 +222,16 @@ class TantivyBackend:
         searcher = self._fresh().searcher()
         out = {}
         for word in words:
-            if any(searcher.doc_freq(f"{f}_w", word) for f in ("title", "text", "subject")):
+            keys = self.analyzer.keys(word, None)
+            if any(
+                searcher.doc_freq(f"{f}_{kind}", key)
+                for f in SUGGEST_FIELDS
+                for kind in ("w", "id", "en")
+                for key in keys[kind]
+            ):
                 continue
             candidates: dict[str, int] = {}
-            for field in ("title_w", "text_w", "subject_w"):
+            for field in (f"{f}_w" for f in SUGGEST_FIELDS):
                 for term, freq in searcher.terms_with_prefix(field, word[:1], limit=20000):
                     candidates[term] = candidates.get(term, 0) + freq
             best = closest(word, candidates)

@@ -20,7 +20,7 @@ Q = tantivy.Query
 Occur = tantivy.Occur
 FUZZY_WEIGHT = 0.15
 ALTERNATIVE_WEIGHT = 0.8
-FUZZY_FIELDS = ("title", "text")
+FUZZY_FIELDS = ("title", "subject", "description", "text")
 
 
 class QueryBuilder:

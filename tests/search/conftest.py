@@ -8,6 +8,7 @@ from search.backends import open_backend
 from search.glossary import load
 from search.service import SearchService
 from tests.search import corpus
+from tests.search.engines import elasticsearch_url, real_elasticsearch  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -21,13 +22,14 @@ def seeded(sqlite_catalog):
     return sqlite_catalog, corpus.seed(sqlite_catalog)
 
 
-@pytest.fixture(params=["tantivy"])
+@pytest.fixture(params=["tantivy", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
 def backend_url(request, tmp_path):
     """A fresh, empty index URL on each engine."""
     if request.param == "tantivy":
         return f"tantivy://{tmp_path / 'index'}"
     base = request.getfixturevalue("elasticsearch_url")
-    return f"{base.rstrip('/')}/?prefix=t{abs(hash(tmp_path.name)) % 10**8}"
+    analysis = "full" if real_elasticsearch() else "portable"
+    return f"{base.rstrip('/')}/?prefix=t{abs(hash(str(tmp_path))) % 10**8}&analysis={analysis}"
 
 
 @pytest.fixture
