@@ -214,6 +214,8 @@ class DemoOAIServer(BatchingServer):
         """Refuse pyoai's unofficial ``GetMetadata`` verb, then answer as usual."""
         if verb == "GetMetadata":
             raise error.BadVerbError(f"Illegal verb: {verb}")
+        if "resumptionToken" in kw:
+            _check_token_dates(kw["resumptionToken"])
         root = common.getMethodForVerb(self._tree_server, verb)(**kw).getroot()
         if verb in LIST_VERBS:
             self._complete_token(root, verb, kw)
@@ -236,6 +238,14 @@ class DemoOAIServer(BatchingServer):
     def error_response(self, exception: error.ErrorBase) -> bytes:
         """Return the OAI-PMH error document for an error found before pyoai runs."""
         return self.handleException({}, (type(exception), exception, None))
+
+
+def _check_token_dates(token: str) -> None:
+    """pyoai raises a non-OAI error for a token with a bad date; make it a bad token."""
+    try:
+        decodeResumptionToken(token)
+    except error.ClientError as exc:
+        raise error.BadResumptionTokenError("The resumption token has a bad date.") from exc
 
 
 def make_oai_server(

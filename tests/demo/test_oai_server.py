@@ -153,6 +153,12 @@ def test_get_record_and_deleted_record(demo_server):
             "badResumptionToken",
         ),
         (
+            {"verb": "ListRecords", "resumptionToken": "metadataPrefix=oai_dc&from_=x&cursor=7"},
+            "badResumptionToken",
+        ),
+        ({"verb": "ListRecords", "resumptionToken": "cursor=7&colour=red"}, "badResumptionToken"),
+        ({"verb": "Identify", "resumptionToken": "cursor=7"}, "badArgument"),
+        (
             {"verb": "GetRecord", "identifier": "oai:nowhere:1", "metadataPrefix": "oai_dc"},
             "idDoesNotExist",
         ),
