@@ -116,7 +116,7 @@ class PartnerRepository:
 
     def _sets(self) -> list[tuple[str, str, None]]:
         """All sets, or noSetHierarchy when the partner has none."""
-        sets = [(s["spec"], s["name"], None) for s in self.partner["sets"]]
+        sets = [(s["spec"], s["name"], None) for s in self.partner.get("oai_sets", [])]
         if not sets:
             raise error.NoSetHierarchyError("This repository does not support sets.")
         return sets

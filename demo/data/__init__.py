@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -52,3 +53,22 @@ def load_records(partner_id: str | None = None, *, include_deleted: bool = True)
 def oai_identifier(partner: Partner, record: Record) -> str:
     """Return the OAI identifier of a record, ``oai:<partner oai_namespace>:<record id>``."""
     return f"oai:{partner['oai_namespace']}:{record['id']}"
+
+
+def registration(partner: Partner, base_url: str) -> dict[str, Any]:
+    """Keyword arguments that register a demo partner in the catalogue.
+
+    Meant for ``Catalog.add_partner(partner["id"], **registration(partner, server.url))``
+    against a running demo server at ``base_url``: its OAI URL, the format to harvest,
+    no set filter (harvest everything), the server's host allowed for scans, and no
+    politeness delay (the server is local).
+    """
+    base = base_url.rstrip("/")
+    keys = ("name", "country", "region", "institution_type", "metadata_prefix", "website")
+    return {
+        **{key: partner[key] for key in keys},
+        "oai_url": f"{base}/{partner['id']}/oai",
+        "sets": list(partner["sets"]),
+        "scan_hosts": [urlsplit(base).hostname],
+        "politeness_delay": 0.0,
+    }

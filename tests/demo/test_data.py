@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from demo.data import get_partner, load_partners, load_records, oai_identifier
+from demo.data import get_partner, load_partners, load_records, oai_identifier, registration
 
 OLD_SPELLING = re.compile(r"oe|dj|tj|nj|sj|ch", re.IGNORECASE)
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -18,7 +18,8 @@ def test_three_partners_three_countries_three_formats():
     assert formats == {"ID": "oai_dc", "MY": "marcxml", "BN": "mods"}
     for partner in partners:
         assert "(Demo)" in partner["name"]
-        assert partner["sets"], partner["id"]
+        assert partner["sets"] == [], "harvest every set of the demo partners"
+        assert partner["oai_sets"], partner["id"]
 
 
 def test_records_have_unique_ids_known_partners_and_sets():
@@ -28,7 +29,7 @@ def test_records_have_unique_ids_known_partners_and_sets():
     assert max(ids.values()) == 1
     for record in records:
         partner = get_partner(record["partner"])
-        specs = {s["spec"] for s in partner["sets"]}
+        specs = {s["spec"] for s in partner["oai_sets"]}
         assert set(record["sets"]) <= specs, record["id"]
         assert STAMP.match(record["datestamp"]), record["id"]
         assert "2023" <= record["datestamp"][:4] <= "2026"
@@ -66,3 +67,19 @@ def test_oai_identifier_uses_partner_namespace():
     partner = get_partner("rajang")
     record = load_records("rajang")[0]
     assert oai_identifier(partner, record) == "oai:pustaka-rajang.example:RJG-0001"
+
+
+def test_registration_gives_catalogue_partner_columns():
+    fields = registration(get_partner("kampong-ayer"), "http://127.0.0.1:8765/")
+    assert fields["oai_url"] == "http://127.0.0.1:8765/kampong-ayer/oai"
+    assert fields["metadata_prefix"] == "mods"
+    assert fields["scan_hosts"] == ["127.0.0.1"]
+    assert fields["sets"] == []
+    assert fields["institution_type"] == "museum"
+
+
+def test_registration_is_accepted_by_the_catalogue(sqlite_catalog):
+    for partner in load_partners():
+        sqlite_catalog.add_partner(partner["id"], **registration(partner, "http://127.0.0.1:8765"))
+    stored = sqlite_catalog.get_partner("rajang")
+    assert (stored.country, stored.metadata_prefix) == ("MY", "marcxml")

@@ -43,7 +43,7 @@ def test_list_metadata_formats_and_sets(demo_server, partner_id):
     prefixes = {f.metadataPrefix for f in client.ListMetadataFormats()}
     assert prefixes == {"oai_dc", PARTNERS[partner_id]["metadata_prefix"]}
     specs = [s.setSpec for s in client.ListSets()]
-    assert specs == [s["spec"] for s in PARTNERS[partner_id]["sets"]]
+    assert specs == [s["spec"] for s in PARTNERS[partner_id]["oai_sets"]]
 
 
 @pytest.mark.parametrize("partner_id", sorted(PARTNERS))
