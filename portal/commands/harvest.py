@@ -15,6 +15,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from catalog.errors import WarisanError
@@ -87,6 +88,11 @@ class _Bar:
 )
 def harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions) -> None:
     """Harvest the OAI-PMH feeds of partners PARTNER_IDS (or --all)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions)
+
+
+def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions) -> None:
     services = get_services()
     if all_partners:
         partner_ids = [p.id for p in services.catalog.list_partners(active_only=True) if p.oai_url]
@@ -154,6 +160,11 @@ def _summary(report) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def remap(partner_id: str, as_json: bool) -> None:
     """Map PARTNER_ID's stored raw XML again with the current mappings (no harvest)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        _remap(partner_id, as_json)
+
+
+def _remap(partner_id: str, as_json: bool) -> None:
     services = get_services()
     with click.progressbar(length=1, label=partner_id, file=sys.stderr) as bar:
 

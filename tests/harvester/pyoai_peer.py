@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 from oaipmh import common, error, metadata, server
 from oaipmh.client import BaseClient
+
+from tests.harvester.servers import _QuietServer
 
 
 class _RecordedPage(BaseClient):
@@ -122,7 +124,7 @@ class PyoaiPeer:
     def __init__(self, page: Path, batch_size: int = 20) -> None:
         registry = metadata.MetadataRegistry()
         registry.registerWriter("oai_dc", server.oai_dc_writer)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd = _QuietServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/oai"
         self.repository = RecordedRepository(load_records(page), b"", self.url)
