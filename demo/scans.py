@@ -26,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from demo.data import DATA_DIR
+from demo.data import DATA_DIR, load_records
 
 PAGE_SIZE = (1240, 1754)
 DPI = 150
@@ -56,6 +56,7 @@ class ScanTruth:
 
     file: str
     record: str
+    partner: str
     language: str
     text: str
     width: int
@@ -78,8 +79,10 @@ class ScanTruth:
 
 
 def load_pages() -> list[dict]:
-    """Return the page texts to render (``data/pages.json``)."""
-    return json.loads((DATA_DIR / "pages.json").read_text(encoding="utf-8"))
+    """Return the page texts to render (``data/pages.json``), each with its ``partner``."""
+    partners = {r["id"]: r["partner"] for r in load_records()}
+    pages = json.loads((DATA_DIR / "pages.json").read_text(encoding="utf-8"))
+    return [{**page, "partner": partners[page["record"]]} for page in pages]
 
 
 def load_truth(path: str | Path) -> ScanTruth:
@@ -180,7 +183,15 @@ def render_page(page: dict) -> tuple[Image.Image, ScanTruth]:
         WordBox(word, rotate_box(box, skew, center), line) for word, _, _, line, box in placed
     )
     truth = ScanTruth(
-        page["file"], page["record"], page["language"], text, *PAGE_SIZE, DPI, skew, words
+        page["file"],
+        page["record"],
+        page["partner"],
+        page["language"],
+        text,
+        *PAGE_SIZE,
+        DPI,
+        skew,
+        words,
     )
     return image, truth
 

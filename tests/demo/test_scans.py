@@ -22,8 +22,10 @@ def test_every_scan_named_by_a_record_is_generated(scans_dir):
 
 
 def test_truth_files_match_images(scans_dir):
+    owners = {r["id"]: r["partner"] for r in load_records()}
     for png in sorted(scans_dir.glob("*.png")):
         truth = load_truth(png.with_suffix(".json"))
+        assert (truth.file, truth.partner) == (png.name, owners[truth.record])
         with Image.open(png) as image:
             assert image.size == (truth.width, truth.height) == PAGE_SIZE
         assert truth.language in {"ind", "msa", "eng"}
