@@ -36,18 +36,32 @@ CORPORATE_WORDS = (
     "jabatan", "pejabat", "sharikat", "syarikat", "department", "office", "mission",
     "studio", "redaksi", "kumpulan", "lembaga", "jawatan", "kesultanan", "sekolah",
     "dienst", "djawatan", "berita", "madjalah", "bintang", "resident", "pustaka",
-    "penenun", "tukang",
+    "penenun", "tukang", "controleur",
+)  # fmt: skip
+
+# Relator terms used in the records as "Name (role)"; other parentheses are qualifiers.
+ROLE_TERMS = frozenset(
+    {
+        "penyalin", "narasumber", "pewawancara", "informan", "penemu bual", "pencerita",
+        "perakam", "interviewee", "interviewer",
+    }
 )  # fmt: skip
 
 _ROLE = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]*)\)$")
+_PLACE_DOT = re.compile(r"^[A-Z][a-z]+\. [A-Z][a-z]")
 _CODE = re.compile(r"^[a-z]{3}$")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
 def split_role(name: str) -> tuple[str, str | None]:
-    """Split ``"Name (role)"`` into ``("Name", "role")``; no role gives ``None``."""
+    """Split ``"Name (role)"`` into ``("Name", "role")``; no role gives ``None``.
+
+    Only relator terms in ``ROLE_TERMS`` count: ``"Bintang Borneo (Pontianak)"`` stays whole.
+    """
     match = _ROLE.match(name)
-    return (match["name"], match["role"]) if match else (name, None)
+    if match and match["role"].lower() in ROLE_TERMS:
+        return match["name"], match["role"]
+    return name, None
 
 
 def is_language_code(value: str) -> bool:
@@ -56,9 +70,13 @@ def is_language_code(value: str) -> bool:
 
 
 def is_corporate(name: str) -> bool:
-    """Guess whether a heading names a corporate body rather than a person."""
+    """Guess whether a heading names a corporate body rather than a person.
+
+    A keyword such as "Jabatan" or "Department", or a jurisdiction heading such as
+    "Sarawak. Resident, Third Division", marks a body; "Harrison, E. M." is a person.
+    """
     lowered = name.lower()
-    return any(word in lowered for word in CORPORATE_WORDS) or ". " in name
+    return any(word in lowered for word in CORPORATE_WORDS) or bool(_PLACE_DOT.match(name))
 
 
 def fixed_dates(date: str | None) -> tuple[str, str, str]:

@@ -7,7 +7,7 @@ from lxml import etree
 
 from demo.data import get_partner, load_records
 from demo.feeds import FORMATS, serialize
-from demo.marc import fixed_dates
+from demo.marc import fixed_dates, is_corporate, split_role
 
 BASE = "http://127.0.0.1:8765"
 LIVE = load_records(include_deleted=False)
@@ -105,3 +105,30 @@ def test_script_title_is_escaped_text_not_markup():
 )
 def test_marc_fixed_dates_from_messy_dates(date, expected):
     assert fixed_dates(date) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Halimah, Dayang (narasumber)", ("Halimah, Dayang", "narasumber")),
+        ("Sarah Wong (interviewer)", ("Sarah Wong", "interviewer")),
+        ("Bintang Borneo (Pontianak)", ("Bintang Borneo (Pontianak)", None)),
+        ("Anonim", ("Anonim", None)),
+    ],
+)
+def test_split_role_only_splits_relator_terms(raw, expected):
+    assert split_role(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "corporate"),
+    [
+        ("Sarawak. Resident, Third Division", True),
+        ("Jabatan Penerangan Sarawak", True),
+        ("Harrison, E. M.", False),
+        ("Awang Hj. Metussin bin Omar", False),
+        ("Abang Hamid bin Abang Ahmad", False),
+    ],
+)
+def test_is_corporate(name, corporate):
+    assert is_corporate(name) is corporate
