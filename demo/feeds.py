@@ -67,7 +67,9 @@ def scan_urls(record: Record, base_url: str) -> list[str]:
     return [f"{base}/scans/{name}" for name in record.get("scans", [])]
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str):
+def _sub(
+    parent: etree._Element, tag: str, text: str | None = None, **attrib: str
+) -> etree._Element:
     """Append a child element with optional text and attributes; return it."""
     element = etree.SubElement(parent, tag, attrib)
     if text is not None:

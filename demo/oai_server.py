@@ -16,6 +16,7 @@ import argparse
 import mimetypes
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -26,6 +27,8 @@ from oaipmh import error
 
 from demo.data import load_partners, load_records
 from demo.repository import DemoOAIServer, make_oai_server
+
+StartResponse = Callable[..., Any]
 
 _SCAN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _MAX_BODY = 64 * 1024
@@ -43,7 +46,7 @@ class DemoApp:
             for p in self.partners
         }
 
-    def __call__(self, environ: dict[str, Any], start_response) -> list[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         """Dispatch on the path: index, ``/<partner>/oai`` or ``/scans/<file>``."""
         path = environ.get("PATH_INFO", "/")
         parts = [p for p in path.split("/") if p]
@@ -56,7 +59,7 @@ class DemoApp:
             return [] if environ.get("REQUEST_METHOD") == "HEAD" else body
         return _plain(start_response, "404 Not Found", f"Not found: {path}\n")
 
-    def _index(self, start_response) -> list[bytes]:
+    def _index(self, start_response: StartResponse) -> list[bytes]:
         """List partners and their OAI base URLs."""
         lines = ["Warisan demo OAI-PMH server (fictional demo partners)", ""]
         for p in self.partners:
@@ -64,7 +67,9 @@ class DemoApp:
             lines.append(f"\t{self.base_url}/{p['id']}/oai?verb=Identify")
         return _plain(start_response, "200 OK", "\n".join(lines) + "\n")
 
-    def _oai(self, server: DemoOAIServer, environ: dict[str, Any], start_response) -> list[bytes]:
+    def _oai(
+        self, server: DemoOAIServer, environ: dict[str, Any], start_response: StartResponse
+    ) -> list[bytes]:
         """Answer one OAI-PMH request; repeated arguments are a badArgument."""
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "POST"):
@@ -81,7 +86,7 @@ class DemoApp:
         start_response("200 OK", headers)
         return [body]
 
-    def _scan(self, name: str, start_response) -> list[bytes]:
+    def _scan(self, name: str, start_response: StartResponse) -> list[bytes]:
         """Send one file of the scans folder; no paths outside it."""
         path = self.scans_dir / name if self.scans_dir else None
         if not _SCAN_NAME.match(name) or path is None or not path.is_file():
@@ -101,7 +106,7 @@ def _read_body(environ: dict[str, Any]) -> str:
     return environ["wsgi.input"].read(length).decode("utf-8", "replace")
 
 
-def _plain(start_response, status: str, text: str) -> list[bytes]:
+def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
     """Send a plain-text response."""
     data = text.encode("utf-8")
     start_response(
@@ -160,9 +165,11 @@ class DemoServer:
         self._httpd.server_close()
 
     def __enter__(self) -> DemoServer:
+        """Use as a context manager: the server stops on exit."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop the server."""
         self.shutdown()
 
 

@@ -121,7 +121,9 @@ class PartnerRepository:
             raise error.NoSetHierarchyError("This repository does not support sets.")
         return sets
 
-    def _selected(self, set_spec: str | None, start, end) -> list[tuple]:
+    def _selected(
+        self, set_spec: str | None, start: datetime | None, end: datetime | None
+    ) -> list[tuple]:
         """(header, record, None) of every record in the set and the datestamp range."""
         return [
             (self._header(oai_id, r), r, None)
@@ -158,7 +160,9 @@ class PartnerRepository:
         return items[cursor : cursor + batch_size]
 
     @staticmethod
-    def _matches(record: Record, set_spec: str | None, start, end) -> bool:
+    def _matches(
+        record: Record, set_spec: str | None, start: datetime | None, end: datetime | None
+    ) -> bool:
         """True if the record is in the set (if any) and within [from, until]."""
         if set_spec is not None and set_spec not in record.get("sets", []):
             return False
@@ -193,7 +197,8 @@ def _registry(repository: PartnerRepository) -> MetadataRegistry:
     registry = MetadataRegistry()
     for prefix in repository.formats:
 
-        def write(element, record, prefix=prefix):
+        def write(element: etree._Element, record: Record, prefix: str = prefix) -> None:
+            """Append the record's payload in this format under ``<metadata>``."""
             element.append(serialize(record, prefix, repository.base_url, repository.partner))
 
         registry.registerWriter(prefix, write)
