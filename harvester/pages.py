@@ -9,6 +9,7 @@ quarantined; when their resumption token can still be read the walk goes on.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from catalog.errors import HarvestError
@@ -52,17 +53,40 @@ class PageWalker:
         self.sets: list[str | None] = list(partner.sets or []) or [None]
         self._seen_tokens: set[str] = set()
         self._seen_pages: set[str] = set()
+        self._ahead: tuple[dict[str, str], Future[RawResponse]] | None = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def save(self, status: str = "running") -> None:
         self.checkpoint["tally"] = self.tally.to_dict()
         runs.save(self.catalog, self.run.id, self.checkpoint, self.tally.counts, status)
 
     def walk(self) -> None:
-        """Harvest every configured set to its end (or raise :class:`HarvestError`)."""
-        while self.checkpoint["set_index"] < len(self.sets):
-            self._walk_set(self.sets[self.checkpoint["set_index"]])
-            self.checkpoint.update(set_index=self.checkpoint["set_index"] + 1, token=None)
-            self.save()
+        """Harvest every configured set to its end (or raise :class:`HarvestError`).
+
+        While a page is mapped and stored, the next one is already being downloaded by
+        one background thread; it is parsed and checkpointed in order, here.
+        """
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch")
+        try:
+            while self.checkpoint["set_index"] < len(self.sets):
+                self._walk_set(self.sets[self.checkpoint["set_index"]])
+                self.checkpoint.update(set_index=self.checkpoint["set_index"] + 1, token=None)
+                self.save()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _prefetch(self, token: str) -> None:
+        params = {"verb": "ListRecords", "resumptionToken": token}
+        self._ahead = (params, self._pool.submit(self.client.harvest, **params))
+
+    def _take_prefetched(self, params: dict[str, str]) -> RawResponse | None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return None
+        if ahead[0] != params:
+            ahead[1].cancel()
+            return None
+        return ahead[1].result()
 
     def _params(self, set_spec: str | None) -> dict[str, str]:
         token = self.checkpoint.get("token")
@@ -93,6 +117,8 @@ class PageWalker:
                 return
             token = page.token.value if page.token else ""
             self._check_loop(params, page, token)
+            if token:
+                self._prefetch(token)
             self._store(page)
             self.checkpoint["token"] = token or None
             self.checkpoint["cursor"] = page.token.cursor if page.token else None
@@ -131,8 +157,9 @@ class PageWalker:
 
     def _fetch(self, params: dict[str, str]) -> Page | None:
         """One page, parsed; a bad page is fetched once more, then quarantined."""
+        ahead = self._take_prefetched(params)
         for attempt in (1, 2):
-            raw = self.client.harvest(**params)
+            raw = ahead if attempt == 1 and ahead is not None else self.client.harvest(**params)
             self.tally.response(raw.seconds, len(raw.content))
             self.tally.add("requests", raw.attempts)
             self.tally.add("retries", raw.attempts - 1)
@@ -188,6 +215,7 @@ class PageWalker:
             if item.datestamp:
                 stamp = format_datestamp(item.datestamp, STAMP)
                 self.checkpoint["highest"] = max(stamp, self.checkpoint.get("highest") or stamp)
+        runs.store_raw(self.catalog, [i.raw_xml for i in items if i.raw_xml])
         outcomes = self.catalog.upsert_records(self.partner.id, items)
         scans: dict[int, tuple[str, ...]] = {}
         for item, outcome in zip(items, outcomes, strict=True):

@@ -32,6 +32,7 @@ BY_PREFIX = {
     "mods": BY_NAMESPACE[mods.MODS],
 }
 SUPPORTED_PREFIXES = tuple(BY_PREFIX)
+_FIELDS = dataclasses.fields(Fields)
 
 
 class MappingError(HarvestError):
@@ -75,8 +76,7 @@ def finish(record: HarvestedRecord, fields: Fields, fmt: str) -> RecordData:
         flags.append("missing_link")
     if record.datestamp is None:
         flags.append("missing_datestamp")
-    values = dataclasses.asdict(fields)
-    values.pop("flags")
+    values = {f.name: getattr(fields, f.name) for f in _FIELDS if f.name != "flags"}
     return RecordData(
         oai_identifier=record.identifier,
         datestamp=record.datestamp,

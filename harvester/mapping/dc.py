@@ -20,36 +20,44 @@ DC = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _values(element: etree._Element, name: str) -> list[str]:
-    return [e.text for e in element.iterchildren(f"{{{DC}}}{name}") if e.text and e.text.strip()]
+_NAMES = (
+    "title",
+    "creator",
+    "subject",
+    "description",
+    "date",
+    "type",
+    "language",
+    "rights",
+    "identifier",
+    "relation",
+    "publisher",
+    "contributor",
+    "format",
+    "coverage",
+    "source",
+)
+_TAGS = {f"{{{DC}}}{name}": name for name in _NAMES}
+
+
+def _collect(element: etree._Element) -> tuple[dict[str, list[str]], list[tuple[str, str | None]]]:
+    """Every DC value by element name in one pass, and titles with their xml:lang."""
+    values: dict[str, list[str]] = {name: [] for name in _NAMES}
+    titles: list[tuple[str, str | None]] = []
+    for child in element.iterchildren(etree.Element):
+        name = _TAGS.get(child.tag)
+        text = child.text
+        if name is None or not text or not text.strip():
+            continue
+        values[name].append(text)
+        if name == "title":
+            titles.append((text, child.get(XML_LANG)))
+    return values, titles
 
 
 def map_fields(element: etree._Element) -> Fields:
     """Map one ``<oai_dc:dc>`` element."""
-    v = {
-        name: _values(element, name)
-        for name in (
-            "creator",
-            "subject",
-            "description",
-            "date",
-            "type",
-            "language",
-            "rights",
-            "identifier",
-            "relation",
-            "publisher",
-            "contributor",
-            "format",
-            "coverage",
-            "source",
-        )
-    }
-    titles = [
-        (e.text, e.get(XML_LANG))
-        for e in element.iterchildren(f"{{{DC}}}title")
-        if e.text and e.text.strip()
-    ]
+    v, titles = _collect(element)
     urls = [u for u in v["identifier"] + v["relation"] if u.strip().lower().startswith("http")]
     # DSpace puts "application/pdf https://…/file.pdf" in dc:format: take the file URLs.
     urls += [u for f in v["format"] for u in _URL.findall(f) if normalise.is_scan_url(u)]

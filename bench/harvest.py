@@ -1,0 +1,134 @@
+"""Benchmark: harvesting 50,000 oai_dc records (pages of 100) from a local OAI-PMH server.
+
+Prints records/s of (a) bare sickle iteration over the feed (the baseline) and (b)
+``warisan harvest`` into a fresh SQLite catalogue, the ratio b/a (target >= 0.5), and the
+peak RSS of each (target < 300 MB for (b): streaming, never the whole feed in memory).
+The server runs in its own process with every page built before timing starts; (a) and
+(b) each run as a child process so their peak RSS is their own.
+
+    .venv/bin/python bench/harvest.py [--records 50000] [--page-size 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SICKLE = """
+import sys, time
+from sickle import Sickle
+started = time.perf_counter()
+n = sum(1 for _ in Sickle(sys.argv[1]).ListRecords(metadataPrefix="oai_dc"))
+print(n, time.perf_counter() - started)
+"""
+
+
+def _serve(records: int, page_size: int, ready) -> None:
+    from tests.harvester.feedgen import SyntheticFeed
+    from tests.harvester.servers import ScriptedServer
+
+    feed = SyntheticFeed(records, page_size)
+    token = ""
+    for cursor in range(0, records, page_size):  # build (and cache) every page up front
+        feed.respond(
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+            if not cursor
+            else {"verb": "ListRecords", "resumptionToken": token}
+        )
+        token = f"{cursor + page_size}||0"
+    server = ScriptedServer(feed.respond)
+    ready.send(server.url)
+    ready.recv()  # wait for "stop"
+    server.shutdown()
+
+
+def _child(args: list[str], env: dict[str, str]) -> tuple[str, float, int]:
+    """Run a child; returns its stdout, wall seconds and its own peak RSS in kB (wait4)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        args, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{args[:3]} failed ({proc.returncode}):\n{out}")
+    return out, seconds, usage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=50_000)
+    parser.add_argument("--page-size", type=int, default=100)
+    args = parser.parse_args()
+
+    ours, theirs = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=_serve, args=(args.records, args.page_size, theirs))
+    server.start()
+    url = ours.recv()
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    try:
+        with tempfile.TemporaryDirectory() as instance:
+            env.update(WARISAN_INSTANCE=instance, WARISAN_HARVEST_POLITENESS_DELAY="0")
+            warisan = [str(Path(sys.executable).parent / "warisan")]
+            for setup in (
+                ["db", "upgrade"],
+                [
+                    "partner",
+                    "add",
+                    "bench",
+                    "--name",
+                    "Bench",
+                    "--country",
+                    "ID",
+                    "--url",
+                    url,
+                    "--delay",
+                    "0",
+                ],
+            ):
+                subprocess.run(warisan + setup, env=env, cwd=REPO, check=True, capture_output=True)
+            out, _wall, sickle_rss = _child([sys.executable, "-c", SICKLE, url], env)
+            count, sickle_seconds = out.split()
+            baseline = int(count) / float(sickle_seconds)
+            _out, startup, _rss = _child([*warisan, "partner", "list"], env)
+            _out, harvest_seconds, harvest_rss = _child([*warisan, "harvest", "bench"], env)
+            stored = _count(instance)
+    finally:
+        ours.send("stop")
+        server.join()
+    rate = stored / harvest_seconds
+    print(f"records in feed          {args.records} (pages of {args.page_size})")
+    print(f"(a) bare sickle          {baseline:9.0f} records/s  ({int(count)} records)")
+    print(
+        f"(b) warisan harvest      {rate:9.0f} records/s  ({stored} records stored, "
+        f"{harvest_seconds:.1f} s incl. start-up)"
+    )
+    print(
+        f"    without start-up     {stored / (harvest_seconds - startup):9.0f} records/s  "
+        f"(the command's start-up alone: {startup:.1f} s)"
+    )
+    print(f"ratio b/a                {rate / baseline:9.2f}   (target >= 0.5)")
+    print(f"peak RSS (b)             {harvest_rss / 1024:9.0f} MB   (target < 300 MB)")
+    print(f"peak RSS (a, for scale)  {sickle_rss / 1024:9.0f} MB")
+
+
+def _count(instance: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(Path(instance) / "warisan.db") as db:
+        return db.execute("SELECT count(*) FROM record WHERE deleted = 0").fetchone()[0]
+
+
+if __name__ == "__main__":
+    main()
