@@ -73,10 +73,13 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _tesseract(png, *extra: str) -> str:
-    command = ["tesseract", str(png), "-", "-l", "+".join(LANGUAGES), "--psm", "3", *extra]
+def _tesseract(png, out_base) -> tuple[str, str]:
+    """Run Tesseract once; return its plain text and its TSV (words with boxes)."""
+    command = ["tesseract", str(png), str(out_base), "-l", "+".join(LANGUAGES), "--psm", "3"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    return subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    subprocess.run([*command, "txt", "tsv"], capture_output=True, check=True, env=env)
+    text = out_base.with_suffix(".txt").read_text(encoding="utf-8")
+    return text, out_base.with_suffix(".tsv").read_text(encoding="utf-8")
 
 
 def _tsv_boxes(tsv: str) -> dict[str, list[tuple[int, int, int, int]]]:
@@ -122,14 +125,15 @@ TESSERACT_MISSING = _tesseract_missing()
     ("name", "word"),
     [("kha-0003-p1.png", "Poetoessibau"), ("rjg-0003-p1.png", "Kanowit")],
 )
-def test_tesseract_reads_scan_and_finds_word_box(scans_dir, name, word):
+def test_tesseract_reads_scan_and_finds_word_box(scans_dir, tmp_path, name, word):
     png = scans_dir / name
     truth = load_truth(png.with_suffix(".json"))
+    text, tsv = _tesseract(png, tmp_path / "ocr")
     expected = _normalise(truth.text)
-    cer = _distance(expected, _normalise(_tesseract(png))) / len(expected)
+    cer = _distance(expected, _normalise(text)) / len(expected)
     assert cer < 0.05, cer
     truth_box = next(w.box for w in truth.words if w.text.strip(".,:;") == word)
-    found = _tsv_boxes(_tesseract(png, "tsv"))
+    found = _tsv_boxes(tsv)
     candidates = [
         box for text, boxes in found.items() if text.strip(".,:;") == word for box in boxes
     ]
