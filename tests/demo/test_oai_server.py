@@ -159,6 +159,14 @@ def test_get_record_and_deleted_record(demo_server):
         ({"verb": "ListRecords", "resumptionToken": "cursor=7&colour=red"}, "badResumptionToken"),
         ({"verb": "Identify", "resumptionToken": "cursor=7"}, "badArgument"),
         (
+            {
+                "verb": "GetRecord",
+                "identifier": "oai:arsip-khatulistiwa.example:KHA-0001",
+                "metadataPrefix": "mods",
+            },
+            "cannotDisseminateFormat",
+        ),
+        (
             {"verb": "GetRecord", "identifier": "oai:nowhere:1", "metadataPrefix": "oai_dc"},
             "idDoesNotExist",
         ),
