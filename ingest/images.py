@@ -86,14 +86,13 @@ def ocr_scale(image: Image.Image, settings: IngestSettings) -> float:
     return min(max(factor, 1.0), settings.max_upscale)
 
 
-def ocr_image(image: Image.Image, settings: IngestSettings) -> tuple[Image.Image, float]:
-    """The grayscale image Tesseract reads, and the factor it was scaled by."""
+def ocr_image(image: Image.Image, factor: float) -> Image.Image:
+    """The grayscale image Tesseract reads, enlarged by ``factor`` (see :func:`ocr_scale`)."""
     gray = to_8bit(image).convert("L")
-    factor = ocr_scale(image, settings)
     if factor > 1.0:
         size = (round(gray.width * factor), round(gray.height * factor))
         gray = gray.resize(size, Image.Resampling.LANCZOS)
-    return gray, factor
+    return gray
 
 
 def effective_dpi(image: Image.Image, factor: float) -> int:
