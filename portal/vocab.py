@@ -115,8 +115,32 @@ def decade_label(value: str) -> str:
     return gettext("%(decade)ss", decade=digits)
 
 
+_LABELS: dict[tuple[str, str, str, str], str] = {}
+CACHED_FIELDS = ("type", "country", "language", "languages", "digitized", "decade")
+
+
 def value_label(field: str, value: str, partner_names: dict[str, str] | None = None) -> str:
-    """The label of a facet or field value in the current language."""
+    """The label of a facet or field value in the current language.
+
+    Vocabulary labels are remembered per language (the catalogues do not change while
+    the process runs): a results page asks for dozens of them.
+    """
+    if field == "partner":
+        return (partner_names or {}).get(value, value)
+    if field not in CACHED_FIELDS:
+        return value
+    from flask import current_app
+    from flask_babel import get_locale
+
+    folders = str(current_app.config.get("BABEL_TRANSLATION_DIRECTORIES"))
+    key = (folders, str(get_locale()), field, value)
+    label = _LABELS.get(key)
+    if label is None:
+        label = _LABELS[key] = _value_label(field, value)
+    return label
+
+
+def _value_label(field: str, value: str) -> str:
     table = {
         "type": TYPE_LABELS,
         "country": COUNTRY_LABELS,
@@ -128,6 +152,4 @@ def value_label(field: str, value: str, partner_names: dict[str, str] | None = N
         return str(table[value])
     if field == "decade":
         return decade_label(value)
-    if field == "partner" and partner_names:
-        return partner_names.get(value, value)
     return value

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 
 from portal import reading, searching
 from portal.services import get_services
-from search.types import FACET_FIELDS, SORTS
+from search.types import SORTS
 
 bp = Blueprint("search", __name__)
 
@@ -28,10 +28,10 @@ def search():
         "search/results.html",
         query=query,
         result=result,
-        thumbs=thumbs,
         partner_names=partner_names,
         pages=min(pages, searching.MAX_PAGE),
-        facet_fields=[f for f in FACET_FIELDS if result.facets.get(f)],
+        facet_panels=searching.facet_panels(query, result, partner_names),
+        cards=searching.hit_cards(query, result, thumbs, partner_names),
         sorts=SORTS,
         args=searching.query_args,
         toggle=searching.toggle,
