@@ -55,3 +55,11 @@ def test_language_switch_refuses_open_redirects(client):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = client.get("/language/id", query_string={"next": target})
         assert response.headers["Location"] == "/"
+
+
+def test_forms_that_post_need_a_csrf_token(app, library):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    assert client.post("/language/id").status_code == 400
+    oai = client.post("/oai", data={"verb": "Identify"})  # a protocol endpoint: exempt
+    assert oai.status_code == 200
