@@ -22,10 +22,10 @@ from huey.api import Huey
 
 from catalog.errors import (
     ConfigError,
-    HarvestError,
     IngestError,
     NotFound,
     OcrError,
+    UnsafeURL,
     WarisanError,
 )
 from catalog.models import DigitalObject
@@ -133,10 +133,10 @@ def _register(jobs: Jobs) -> None:
     def fetch_scan(object_id: int, task=None) -> None:
         try:
             _fetch(jobs, object_id)
-        except (HarvestError, IngestError, NotFound) as exc:
+        except (UnsafeURL, IngestError, NotFound) as exc:  # retrying cannot help
             objects.mark_failed(jobs.services().catalog, object_id, str(exc))
             return
-        except TRANSIENT as exc:
+        except TRANSIENT as exc:  # HTTP errors and timeouts (HarvestError) may pass
             _retry_or_fail(jobs, task, object_id, None, exc)
             raise
         jobs.ingest_object(object_id)
