@@ -59,11 +59,12 @@ def _identify(client: PartnerClient) -> dict[str, Any]:
 
 
 def _optional(fetch):
+    """ListMetadataFormats/ListSets: many OPACs answer neither; that never stops a harvest."""
     try:
         return fetch()
     except protocol.OAIError as exc:
         return [] if exc.code == "noSetHierarchy" else None
-    except OAIProtocolError:
+    except HarvestError:
         return None
 
 

@@ -71,7 +71,7 @@ def clean(data: bytes) -> Cleaned:
     byte-level cleaning is safe.
     """
     if _is_utf16(data):
-        text = data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")
         text = re.sub(r"^(\s*<\?xml[^>]*encoding=[\"'])[^\"']+", r"\1UTF-8", text)
         data = text.encode("utf-8")
     before = len(data)

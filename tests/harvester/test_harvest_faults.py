@@ -62,6 +62,15 @@ def test_a_body_that_stalls_past_the_deadline_is_retried(sqlite_catalog, setting
     assert report.status == "completed" and report.counts["retries"] == 1
 
 
+def test_a_connection_cut_mid_body_is_retried(sqlite_catalog, settings, serve):
+    feed = SyntheticFeed(30, page_size=10)
+    server = serve(_nth_list(feed, lambda r: Reply(r.body, truncate=True), 3))
+    pid = add_partner(sqlite_catalog, server.url)
+    report = harvest_partner(sqlite_catalog, pid, settings)
+    assert report.status == "completed" and report.counts["new"] == 30
+    assert report.counts["retries"] == 1
+
+
 def test_dropped_connections_and_5xx_are_retried(sqlite_catalog, settings, serve):
     feed = SyntheticFeed(30, page_size=10)
     faults = iter([Reply(drop=True), Reply(b"busy", 502), Reply(b"oops", 500)])

@@ -176,6 +176,12 @@ def test_utf16_documents_are_read():
     assert element.text == "Pontianak"
 
 
+def test_broken_utf16_is_replaced_not_fatal():
+    head = '<?xml version="1.0" encoding="UTF-16"?><a>Sam'.encode("utf-16-le")
+    data = b"\xff\xfe" + head + b"\x00\xd8" + "bas</a>".encode("utf-16-le")  # lone surrogate
+    assert xmlsafe.parse(xmlsafe.clean(data).data).text == "Sam\ufffdbas"
+
+
 def test_a_parser_that_recovers_is_never_used():
     parser = xmlsafe.make_parser()
     with pytest.raises(etree.XMLSyntaxError):
