@@ -142,3 +142,22 @@ def _fresh_pg_database(base_url: str, name: str) -> str:
 @pytest.fixture
 def file_store(tmp_path) -> FileStore:
     return FileStore(tmp_path / "files")
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """A portal app whose instance was built by ``warisan demo --no-serve``: the demo feeds
+    harvested from the local OAI-PMH server, the scans fetched and OCR'd by the real
+    Tesseract, and the search index built. Built once per test session."""
+    from portal import create_app
+
+    instance = tmp_path_factory.mktemp("demo-instance")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "SECRET_KEY": "test"})
+    result = app.test_cli_runner().invoke(
+        args=["demo", "--no-serve", "--oai-port", str(servers.free_port())]
+    )
+    if result.exit_code != 0:
+        raise RuntimeError(f"warisan demo failed:\n{result.output}") from result.exception
+    app.config["DEMO_OUTPUT"] = result.output
+    yield app
+    app.extensions["warisan"].close()
