@@ -86,6 +86,23 @@ def check_url(url: str, allowed_hosts: Sequence[str], allow_private: bool) -> tu
     return host, port, addresses[0]
 
 
+def private_allowed(url: str, allowed_hosts: Sequence[str]) -> bool:
+    """True when the partner explicitly allowed this URL's host as an IP address literal
+    (``127.0.0.1``, ``10.0.0.5``…) or ``localhost``: then ``fetch_scan`` may use
+    ``allow_private=True``. A host *name* resolving to a private address stays refused
+    (that is what DNS rebinding looks like)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host not in {h.lower().rstrip(".") for h in allowed_hosts}:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped

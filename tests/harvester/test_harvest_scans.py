@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from catalog.errors import HarvestError, UnsafeURL
-from harvester.scans import check_url, fetch_scan, sniff
+from harvester.scans import check_url, fetch_scan, private_allowed, sniff
 from tests.harvester.servers import Reply
 
 
@@ -172,3 +172,10 @@ def test_http_errors_are_reported(scans, file_store):
 )
 def test_magic_bytes(head, media_type):
     assert sniff(head) == media_type
+
+
+def test_private_addresses_only_when_the_partner_lists_them_literally():
+    assert private_allowed("http://127.0.0.1:8765/scans/a.png", ["127.0.0.1"])
+    assert private_allowed("http://localhost/a.png", ["localhost"])
+    assert not private_allowed("http://127.0.0.1/a.png", ["scans.example.org"])
+    assert not private_allowed("http://scans.example.org/a.png", ["scans.example.org"])
