@@ -155,3 +155,29 @@ def test_records_of_the_partner_are_stored_with_partner_and_sets(sqlite_catalog,
         assert s.get(Partner, pid).contacted_at is not None
         sets = s.scalars(select(Record.sets).where(Record.oai_identifier == "hdl:1765/9")).one()
     assert sets == ["1:1"]
+
+
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ({"verb": "Bogus"}, "badVerb"),
+        ({"verb": "ListRecords"}, "badArgument"),
+        ({"verb": "ListRecords", "resumptionToken": "garbage"}, "badResumptionToken"),
+        ({"verb": "ListRecords", "metadataPrefix": "mods"}, "cannotDisseminateFormat"),
+        (
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2030-01-01"},
+            "noRecordsMatch",
+        ),
+        ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "nope"}, "idDoesNotExist"),
+        ({"verb": "ListSets"}, "noSetHierarchy"),
+    ],
+)
+def test_oai_errors_of_the_real_server_are_read(settings, peer, query, code):
+    from harvester.client import PartnerClient
+    from harvester.protocol import OAIError, parse_envelope
+
+    client = PartnerClient(peer.url, settings)
+    with pytest.raises(OAIError) as caught:
+        parse_envelope(client.harvest(**query).content)
+    client.close()
+    assert caught.value.code == code
