@@ -20,6 +20,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import Stemmer
 
@@ -28,10 +29,13 @@ from search.spelling import modern_forms
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 KINDS = ("w", "id", "en")
 MAX_WORD = 60
+MAX_CACHE = 500_000
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` without accents (é→e, ĕ→e), compatibility forms unified."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -57,6 +61,21 @@ class Analyzer:
         self._id = Stemmer.Stemmer("indonesian")
         self._en = Stemmer.Stemmer("english")
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
+        self._entries: dict[tuple[str, str | None], Entry] = {}
+
+    def entry(self, surface: str, lang: str | None) -> Entry:
+        """The cached :class:`Entry` of a word as written (folding is the costly step)."""
+        key = (surface, lang)
+        found = self._entries.get(key)
+        if found is None:
+            keys = self.keys(fold(surface), lang)
+            found = Entry(
+                keys, tuple(keys[k][0] for k in KINDS), any(len(keys[k]) > 1 for k in KINDS)
+            )
+            if len(self._entries) >= MAX_CACHE:
+                self._entries.clear()
+            self._entries[key] = found
+        return found
 
     def _keys(self, folded: str, lang: str | None) -> dict[str, tuple[str, ...]]:
         """Keys of one folded word (see the module docstring)."""
@@ -71,25 +90,53 @@ class Analyzer:
         """The words of ``text`` with offsets into ``text`` and their keys."""
         for match in WORD.finditer(text or ""):
             surface = match.group()
-            yield Word(match.start(), match.end(), surface, self.keys(fold(surface), lang))
+            yield Word(match.start(), match.end(), surface, self.entry(surface, lang).keys)
 
     def query_keys(self, word: str) -> dict[str, tuple[str, ...]]:
         """Keys of a query word: every reading of an old spelling (language unknown)."""
         return self.keys(fold(word), None)
 
-    def field_tokens(
-        self, text: str, lang: str | None
-    ) -> dict[str, list[tuple[str, int, int, int]]]:
-        """Per kind, the tokens ``(term, position, start, end)`` to index for ``text``.
+    def analyse(self, text: str, lang: str | None = None) -> Analysed:
+        """The keys of every word of ``text``, ready to index (see :class:`Analysed`)."""
+        entries = self._entries
+        out = []
+        for surface in WORD.findall(text or ""):
+            found = entries.get((surface, lang))
+            out.append(found if found is not None else self.entry(surface, lang))
+        return Analysed(text, out)
 
-        Alternative forms of one word share its position, so phrases still match.
-        """
-        out: dict[str, list[tuple[str, int, int, int]]] = {kind: [] for kind in KINDS}
-        for position, word in enumerate(self.words(text, lang)):
-            for kind in KINDS:
-                for term in word.keys[kind]:
-                    out[kind].append((term, position, word.start, word.end))
-        return out
+
+class Entry(NamedTuple):
+    """A word's keys, the first key of each kind, and whether any kind has several."""
+
+    keys: dict[str, tuple[str, ...]]
+    firsts: tuple[str, str, str]
+    several: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Analysed:
+    """A text with the :class:`Entry` of each of its words, in order."""
+
+    text: str
+    entries: list[Entry]
+
+    def terms(self, kind: str) -> str | None:
+        """The ``kind`` keys as space-separated terms, one per word; None when some word
+        has alternative forms (then use :meth:`tokens`, which keeps them at one position)."""
+        index = KINDS.index(kind)
+        if any(e.several and len(e.keys[kind]) > 1 for e in [e for e in self.entries if e.several]):
+            return None
+        return " ".join([e.firsts[index] for e in self.entries])
+
+    def tokens(self, kind: str) -> list[tuple[str, int, int, int]]:
+        """``(term, position, start, end)`` for every key of ``kind``."""
+        spans = [m.span() for m in WORD.finditer(self.text)]
+        return [
+            (term, position, start, end)
+            for position, ((start, end), e) in enumerate(zip(spans, self.entries, strict=True))
+            for term in e.keys[kind]
+        ]
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

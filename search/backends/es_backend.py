@@ -70,7 +70,8 @@ class ElasticsearchBackend:
 
     def _concrete(self) -> list[str]:
         try:
-            return sorted(self.es.indices.get_alias(name=self.alias))
+            names = self.es.indices.get_alias(name=self.alias)
+            return sorted(names, key=_generation)
         except NotFoundError:
             return []
         except (TransportError, ConnectionError) as exc:
@@ -154,7 +155,7 @@ class ElasticsearchBackend:
 
     def rebuild(self, docs: Iterable[RecordDoc], progress: Progress | None = None) -> int:
         old = self._concrete()
-        generation = max((int(n.rsplit("-", 1)[1]) for n in old), default=0) + 1
+        generation = max((_generation(n) for n in old), default=0) + 1
         new = self._create(generation)
         count = 0
 
@@ -249,6 +250,12 @@ class ElasticsearchBackend:
 
     def close(self) -> None:
         self.es.close()
+
+
+def _generation(name: str) -> int:
+    """The generation number of a concrete index ``<alias>-<n>`` (0 when not ours)."""
+    tail = name.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _actions(docs: Iterable[RecordDoc]) -> Iterator[dict[str, Any]]:

@@ -7,14 +7,13 @@ from typing import Any
 
 import tantivy
 
-from search.analysis import KINDS, Analyzer
+from search.analysis import KINDS, Analysed, Analyzer
 from search.backends.base import FIELD_BOOSTS, Plan
 from search.backends.tantivy_query import Occur, Q, filters_query
 from search.documents import RecordDoc
 from search.types import FACET_FIELDS
 
 TOKENIZER = "whitespace"
-GAP = 50  # positions between values of a multi-valued field: no phrase spans two titles
 
 
 def build_schema() -> tantivy.Schema:
@@ -62,19 +61,22 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
     record.add_text("title_sort", (doc.title or "").casefold()[:200])
     record.add_bytes("data", json.dumps(_stored(doc), ensure_ascii=False).encode())
     lang = doc.lang
+    pages = [p for p in doc.pages if p.text]
+    analysed = [analyzer.analyse(p.text, p.lang or lang) for p in pages]
     texts = {
         "title": [doc.title, *doc.titles],
         "subject": list(doc.subjects),
         "creator": list(doc.creators),
         "description": [doc.description],
-        "text": [doc.text],
     }
     for field, values in texts.items():
         _add_text(record, field, [v for v in values if v], lang, analyzer)
+    if pages and doc.text == "\n".join(p.text for p in pages):
+        _add_text(record, "text", [p.text for p in pages], lang, analyzer, analysed)
+    elif doc.text:
+        _add_text(record, "text", [doc.text], lang, analyzer)
     out = [record]
-    for page in doc.pages:
-        if not page.text:
-            continue
+    for page, tokens in zip(pages, analysed, strict=True):
         document = tantivy.Document()
         document.add_text("kind", "page")
         document.add_integer("rid", doc.record_id)
@@ -85,7 +87,7 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
             "text": page.text,
         }
         document.add_bytes("data", json.dumps(data, ensure_ascii=False).encode())
-        _add_text(document, "text", [page.text], page.lang or lang, analyzer)
+        _add_text(document, "text", [page.text], page.lang or lang, analyzer, [tokens])
         out.append(document)
     return out
 
@@ -108,28 +110,29 @@ def _stored(doc: RecordDoc) -> dict[str, Any]:
 
 
 def _add_text(
-    document: tantivy.Document, field: str, values: list[str], lang: str | None, analyzer: Analyzer
+    document: tantivy.Document,
+    field: str,
+    values: list[str],
+    lang: str | None,
+    analyzer: Analyzer,
+    analysed: list[Analysed] | None = None,
 ) -> None:
-    if not values:
-        return
-    tokens: dict[str, list[tantivy.Token]] = {kind: [] for kind in KINDS}
-    offset = 0
-    base = 0
-    for value in values:
-        last = -1
-        for kind, items in analyzer.field_tokens(value, lang).items():
-            for term, position, start, end in items:
-                tokens[kind].append(
-                    tantivy.Token(term, base + position, offset + start, offset + end)
-                )
-                last = max(last, position)
-        base += last + 1 + GAP
-        offset += len(value) + 1
-    joined = "\n".join(values)
-    for kind, items in tokens.items():
-        document.add_pre_tokenized_text(
-            f"{field}_{kind}", tantivy.PreTokenizedString(joined, items)
-        )
+    """Index the values of a field; ``analysed`` reuses analyses already made for the
+    values (page text serves the page and the record). A value whose words have one key
+    each goes in as space-separated terms (tokenized in Rust); one with alternative forms
+    of a word goes in pre-tokenized, the forms sharing a position."""
+    for number, value in enumerate(values):
+        result = analysed[number] if analysed else analyzer.analyse(value, lang)
+        if not result.entries:
+            continue
+        for kind in KINDS:
+            name = f"{field}_{kind}"
+            terms = result.terms(kind)
+            if terms is not None:
+                document.add_text(name, terms)
+                continue
+            tokens = [tantivy.Token(t, pos, a, b) for t, pos, a, b in result.tokens(kind)]
+            document.add_pre_tokenized_text(name, tantivy.PreTokenizedString(value, tokens))
 
 
 def stored(document: tantivy.Document) -> dict[str, Any]:
