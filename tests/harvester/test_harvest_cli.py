@@ -61,11 +61,20 @@ def test_harvest_json_report_and_idempotent_second_run(runner, demo_partners):
     assert second["from"] is not None  # incremental
 
 
-def test_harvest_full_and_from(runner, demo_partners):
+def _scan_jobs(app) -> list[tuple[int, str]]:
+    with app.app_context(), get_services().catalog.session() as s:
+        return sorted(s.execute(select(DigitalObject.record_id, DigitalObject.source_url)).all())
+
+
+def test_harvest_full_and_from(app, runner, demo_partners):
     result = runner.invoke(args=["harvest", demo_partners[0], "--from", "2099-01-01", "--json"])
     assert json.loads(result.stdout)[0]["counts"]["records"] == 0
     result = runner.invoke(args=["harvest", demo_partners[0], "--full", "--json"])
     assert json.loads(result.stdout)[0]["counts"]["records"] == 20
+    jobs = _scan_jobs(app)
+    assert jobs and len(set(jobs)) == len(jobs)
+    again = json.loads(runner.invoke(args=["harvest", demo_partners[0], "--full", "--json"]).stdout)
+    assert again[0]["counts"]["scan_jobs"] == 0 and _scan_jobs(app) == jobs  # idempotent
 
 
 def test_a_partner_that_cannot_be_harvested_gives_a_non_zero_exit(app, runner, demo_partners):

@@ -93,3 +93,28 @@ def test_kill_9_mid_harvest_then_resume(tmp_path, settings, serve, kill_after_pa
     assert report.counts["records"] == 150  # the report covers the whole harvest
     killed.dispose()
     reference.dispose()
+
+
+def test_a_harvest_still_running_elsewhere_is_not_resumed_twice(sqlite_catalog, settings, serve):
+    import socket
+
+    from catalog.errors import HarvestError
+    from harvester import runs
+
+    feed = SyntheticFeed(20, page_size=10)
+    pid = add_partner(sqlite_catalog, serve(feed.respond).url)
+    run = runs.start(sqlite_catalog, pid, "incremental", None, 0)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with sqlite_catalog.session() as s:
+            row = s.get(HarvestRun, run.id)
+            row.checkpoint = dict(
+                row.checkpoint, owner={"pid": sleeper.pid, "host": socket.gethostname()}
+            )
+        with pytest.raises(HarvestError, match="is running"):
+            harvest_partner(sqlite_catalog, pid, settings)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    report = harvest_partner(sqlite_catalog, pid, settings)  # its owner is gone: resumed
+    assert report.resumed and report.run_id == run.id and report.counts["new"] == 20
