@@ -67,6 +67,7 @@ class TantivyBackend:
             ) from exc
         self._generation: str | None = None
         self._stamp: int | None = None
+        self._meta: tuple[int, int, int] | None = None
         self._index: tantivy.Index | None = None
         self._open_current()
 
@@ -99,6 +100,7 @@ class TantivyBackend:
             ) from exc
         docs_mod.register(index)
         self._index, self._generation = index, name
+        self._meta = self._meta_stamp()
 
     def _fresh(self) -> tantivy.Index:
         """The live index, reopened when another process switched generations."""
@@ -109,7 +111,19 @@ class TantivyBackend:
         if stamp != self._stamp:
             self._open_current()
         assert self._index is not None
+        meta = self._meta_stamp()
+        if meta != self._meta:  # another process committed: see it now, not after a delay
+            self._index.reload()
+            self._meta = meta
         return self._index
+
+    def _meta_stamp(self) -> tuple[int, int, int] | None:
+        """Identity of the generation's meta.json (tantivy replaces it at every commit)."""
+        try:
+            st = (self.root / (self._generation or "") / "meta.json").stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     # -- writing -------------------------------------------------------------------------
 

@@ -1,0 +1,112 @@
+"""Engine-specific guarantees: one writer, fresh readers, zero-downtime rebuilds, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.errors import BackendUnavailable, ConfigError
+from search.backends import open_backend
+from search.backends.base import Plan, SearchBackend
+from search.backends.locking import writer_lock
+from search.documents import RecordDoc
+from search.query import parse
+
+
+def doc(rid: int, title: str) -> RecordDoc:
+    return RecordDoc(rid, f"oai:t:{rid}", "p-one", "MY", "book", title)
+
+
+def total(backend, text: str) -> int:
+    return backend.search(Plan(parse(text))).total
+
+
+def test_backends_satisfy_the_protocol(backend):
+    assert isinstance(backend, SearchBackend)
+
+
+def test_rebuild_has_no_empty_moment(backend_url):
+    writer = open_backend(backend_url)
+    reader = open_backend(backend_url)
+    writer.index([doc(1, "rumah lama"), doc(2, "rumah lama")])
+    seen = []
+
+    def docs():
+        yield doc(3, "kapal baru")
+        seen.append(total(reader, "rumah"))  # mid-rebuild: the old index still answers
+        yield doc(4, "kapal baru")
+
+    assert writer.rebuild(docs()) == 2
+    assert seen == [2]
+    assert total(reader, "rumah") == 0 and total(reader, "kapal") == 2
+    assert reader.count() == 2
+    writer.clear()
+    writer.close()
+    reader.close()
+
+
+def test_rebuild_twice_keeps_one_generation(tmp_path):
+    url = f"tantivy://{tmp_path / 'ix'}"
+    backend = open_backend(url)
+    backend.rebuild([doc(1, "satu")])
+    backend.rebuild([doc(2, "dua")])
+    generations = sorted(p.name for p in (tmp_path / "ix").glob("g*"))
+    assert generations == ["g3"] and (tmp_path / "ix" / "CURRENT").read_text().strip() == "g3"
+    assert total(open_backend(url), "dua") == 1
+
+
+def test_a_reader_sees_another_writers_commit_at_once(tmp_path):
+    url = f"tantivy://{tmp_path / 'ix'}"
+    reader = open_backend(url)
+    assert reader.count() == 0
+    open_backend(url).index([doc(1, "tenun")])
+    assert total(reader, "tenun") == 1
+
+
+def test_one_writer_at_a_time(tmp_path):
+    from search.backends.tantivy_backend import TantivyBackend
+
+    backend = TantivyBackend(tmp_path / "ix", lock_timeout=0.2)
+    with (
+        writer_lock(tmp_path / "ix", 1),
+        pytest.raises(BackendUnavailable, match="another process"),
+    ):
+        backend.index([doc(1, "x")])
+    assert backend.index([doc(1, "x")]) == 1
+
+
+def test_an_unreadable_index_says_to_reindex(tmp_path):
+    url = f"tantivy://{tmp_path / 'ix'}"
+    open_backend(url).index([doc(1, "x")])
+    (tmp_path / "ix" / "g1" / "meta.json").write_text("{not json")
+    with pytest.raises(BackendUnavailable, match="warisan reindex"):
+        open_backend(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["solr://h/x", "tantivy://host/x", "tantivy:relative", "", "http://"]
+)
+def test_bad_urls_name_the_setting(url):
+    with pytest.raises(ConfigError, match="SEARCH_URL"):
+        open_backend(url)
+
+
+@pytest.mark.elasticsearch
+def test_elasticsearch_rebuild_swaps_the_alias(elasticsearch_url):
+    backend = open_backend(f"{elasticsearch_url}/?prefix=swap-test&analysis=portable")
+    backend.clear()
+    backend.index([doc(1, "satu")])
+    first = backend._concrete()
+    backend.rebuild([doc(2, "dua"), doc(3, "tiga")])
+    second = backend._concrete()
+    assert first == ["swap-test-1"] and second == ["swap-test-2"]
+    assert not backend.es.indices.exists(index="swap-test-1")
+    assert backend.count() == 2
+    backend.clear()
+    backend.close()
+
+
+@pytest.mark.elasticsearch
+def test_elasticsearch_unreachable_is_backend_unavailable():
+    backend = open_backend("http://127.0.0.1:9/?prefix=nowhere")
+    with pytest.raises(BackendUnavailable, match="unreachable"):
+        backend.count()
