@@ -8,6 +8,7 @@ quarantined; when their resumption token can still be read the walk goes on.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -24,6 +25,7 @@ from harvester.protocol import (
     Page,
     Token,
     format_datestamp,
+    parse_datestamp,
     parse_page,
     salvage_token,
 )
@@ -71,6 +73,8 @@ class PageWalker:
             while self.checkpoint["set_index"] < len(self.sets):
                 self._walk_set(self.sets[self.checkpoint["set_index"]])
                 self.checkpoint.update(set_index=self.checkpoint["set_index"] + 1, token=None)
+                self.checkpoint["from"] = self.run.from_date
+                self._new_list()
                 self.save()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -119,6 +123,7 @@ class PageWalker:
             self._check_loop(params, page, token)
             if token:
                 self._prefetch(token)
+            self._track_order(page)
             self._store(page)
             self.checkpoint["token"] = token or None
             self.checkpoint["cursor"] = page.token.cursor if page.token else None
@@ -131,17 +136,45 @@ class PageWalker:
                 return
 
     def _restart(self, exc: OAIError) -> None:
-        """The provider lost our token: start the window again from the run's ``from``."""
+        """The provider lost our token: ask again from the last good datestamp.
+
+        That is the last datestamp of this list minus one unit when the list has come in
+        datestamp order so far; otherwise (records may still come with older datestamps)
+        only the start of the run's window is safe. Upserts are idempotent, so what
+        comes twice costs nothing.
+        """
         self.checkpoint["restarts"] = self.checkpoint.get("restarts", 0) + 1
         self.tally.add("restarts")
         if self.checkpoint["restarts"] > MAX_RESTARTS:
             raise HarvestError(f"resumption token rejected {MAX_RESTARTS + 1} times: {exc}")
-        self.tally.errors.append(
-            f"restarted from {self.checkpoint.get('from') or 'the start'}: {exc}"
-        )
-        self.checkpoint["token"] = None
+        last = parse_datestamp(self.checkpoint.get("list_last") or "")
+        start = self.run.from_date
+        if last is not None and self.checkpoint.get("list_ordered", True):
+            granularity = (self.partner.identify or {}).get("granularity", "YYYY-MM-DD")
+            unit = dt.timedelta(days=1) if granularity == "YYYY-MM-DD" else dt.timedelta(seconds=1)
+            start = format_datestamp(last - unit, granularity)
+        self.tally.errors.append(f"restarted from {start or 'the start'}: {exc}")
+        self.checkpoint.update(token=None, **{"from": start})
+        self._new_list()
         self._seen_tokens.clear()
         self._seen_pages.clear()
+
+    def _new_list(self) -> None:
+        self.checkpoint.update(list_last=None, list_ordered=True)
+
+    def _track_order(self, page: Page) -> None:
+        """Note whether this list's datestamps have come in order so far."""
+        last = self.checkpoint.get("list_last")
+        ordered = self.checkpoint.get("list_ordered", True)
+        for record in page.records:
+            if record.datestamp is None:
+                ordered = False
+                continue
+            stamp = format_datestamp(record.datestamp, STAMP)
+            if last and stamp < last:
+                ordered = False
+            last = max(stamp, last or stamp)
+        self.checkpoint.update(list_last=last, list_ordered=ordered)
 
     def _check_loop(self, params: dict[str, str], page: Page, token: str) -> None:
         digest = hashlib.sha256(

@@ -295,22 +295,42 @@ def test_pages_are_capped(sqlite_catalog, settings, serve):
     assert report.counts["new"] == 15
 
 
-def test_bad_resumption_token_mid_run_restarts_from_the_window_start(
+def test_bad_resumption_token_in_an_ordered_list_restarts_from_the_last_good_datestamp(
     sqlite_catalog, settings, serve
 ):
     feed = SyntheticFeed(30, page_size=10)
-    pid = add_partner(sqlite_catalog, serve(_bad_token_once(feed)).url)
+    server = serve(_bad_token_once(feed))
+    pid = add_partner(sqlite_catalog, server.url)
     report = harvest_partner(sqlite_catalog, pid, settings)
     assert report.status == "completed" and report.counts["restarts"] == 1
     assert sqlite_catalog.identifiers(pid) == {f"oai:synth:{i}" for i in range(30)}
     assert report.counts["new"] == 30
+    restart = _list_calls(server)[3]
+    assert restart["from"] == "2024-01-01T00:18:59Z"  # record 19's datestamp minus 1 s
 
 
-def _bad_token_once(feed):
+def test_bad_resumption_token_in_an_unordered_list_restarts_from_the_window_start(
+    sqlite_catalog, settings, serve
+):
+    import datetime as dt
+
+    from tests.harvester.feedgen import BASE
+
+    feed = SyntheticFeed(30, page_size=10)
+    feed.change([5], when=BASE + dt.timedelta(days=2))  # page 1 out of datestamp order
+    server = serve(_bad_token_once(feed, prefix=f"20||{feed.edition}"))
+    pid = add_partner(sqlite_catalog, server.url)
+    report = harvest_partner(sqlite_catalog, pid, settings)
+    assert report.status == "completed" and report.counts["restarts"] == 1
+    assert sqlite_catalog.identifiers(pid) == {f"oai:synth:{i}" for i in range(30)}
+    assert "from" not in _list_calls(server)[3]  # the whole window again
+
+
+def _bad_token_once(feed, prefix: str = "20|"):
     state = {"done": False}
 
     def respond(query, count):
-        if query.get("resumptionToken", "").startswith("20|") and not state["done"]:
+        if query.get("resumptionToken", "").startswith(prefix) and not state["done"]:
             state["done"] = True
             return Reply(error("badResumptionToken", "expired"), 422)
         return feed.respond(query)
