@@ -54,6 +54,7 @@ class ElasticsearchBackend:
         self.plain = plain
         self.rules = glossary.synonym_rules() if glossary and not plain else []
         host = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        self._ready = False
         self.es = Elasticsearch(host, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
 
     # -- indices and alias ---------------------------------------------------------------
@@ -91,12 +92,18 @@ class ElasticsearchBackend:
         return name
 
     def _ensure(self) -> str:
-        current = self._concrete()
-        if current:
-            return current[-1]
-        name = self._create(1)
-        self._call("alias creation", self.es.indices.put_alias, index=name, name=self.alias)
-        return name
+        """The alias, created with a first index when missing (checked once per backend)."""
+        if self._ready:
+            return self.alias
+        if not self._concrete():
+            try:
+                name = self._create(1)
+                self._call("alias creation", self.es.indices.put_alias, index=name, name=self.alias)
+            except SearchError:
+                if not self._concrete():  # not another process creating it at the same time
+                    raise
+        self._ready = True
+        return self.alias
 
     # -- writing -------------------------------------------------------------------------
 
@@ -172,11 +179,13 @@ class ElasticsearchBackend:
         actions = [{"add": {"index": new, "alias": self.alias}}]
         actions += [{"remove": {"index": name, "alias": self.alias}} for name in old]
         self._call("alias swap", self.es.indices.update_aliases, actions=actions)
+        self._ready = True
         for name in old:
             self._call("index deletion", self.es.indices.delete, index=name)
         return count
 
     def clear(self) -> None:
+        self._ready = False
         for name in self._concrete():
             self._call("index deletion", self.es.indices.delete, index=name)
 
