@@ -102,3 +102,10 @@ def test_search_inside_boxes_the_word_on_the_page(client, indexed):
     assert api["hits"][0]["number"] == 1
     assert api["hits"][0]["boxes"] == [{"x": 40, "y": 140, "w": 170, "h": 40, "text": "Sambas"}]
     assert client.get(f"/api/records/{indexed.manuscript}/search").status_code == 400
+
+
+def test_did_you_mean_links_to_the_corrected_search(client, indexed):
+    doc = html.fromstring(client.get("/search?q=pontianek&country=ID").data)
+    link = doc.xpath("//p[@class='suggestion']/a")[0]
+    assert link.text == "pontianak"
+    assert parse_qs(urlsplit(link.get("href")).query) == {"q": ["pontianak"], "country": ["ID"]}
