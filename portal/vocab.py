@@ -89,6 +89,7 @@ HARVEST_STATUS_LABELS = {
     "partial": _l("completed with problems"),
     "failed": _l("failed"),
     "error": _l("failed"),
+    "interrupted": _l("interrupted (will resume)"),
 }
 
 

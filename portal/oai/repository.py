@@ -40,13 +40,16 @@ def known_set(catalog: Catalog, spec: str) -> bool:
     return spec in {s for s, _ in list_sets(catalog)}
 
 
+COUNTRY_NAMES = {"MY": "Malaysia", "ID": "Indonesia", "BN": "Brunei Darussalam"}
+
+
 def list_sets(catalog: Catalog) -> list[tuple[str, str]]:
     """Every set as ``(setSpec, setName)``: parents, then each partner and country."""
     partners = catalog.list_partners()
     sets = [("partner", "Partner institutions"), ("country", "Countries")]
     sets += [(f"partner:{p.id}", p.name) for p in partners]
     for country in sorted({p.country for p in partners}):
-        sets.append((f"country:{country}", country))
+        sets.append((f"country:{country}", COUNTRY_NAMES.get(country, country)))
     return sets
 
 

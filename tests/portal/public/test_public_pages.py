@@ -63,3 +63,15 @@ def test_forms_that_post_need_a_csrf_token(app, library):
     assert client.post("/language/id").status_code == 400
     oai = client.post("/oai", data={"verb": "Identify"})  # a protocol endpoint: exempt
     assert oai.status_code == 200
+
+
+def test_partner_page_shows_the_last_harvest(app, client, library):
+    from catalog.models import HarvestRun, utcnow
+
+    with app.app_context():
+        from portal.services import get_services
+
+        with get_services().catalog.session() as s:
+            s.add(HarvestRun(partner_id="rajang", status="completed", finished_at=utcnow()))
+    text = html.fromstring(client.get("/browse/partners/rajang").data).text_content()
+    assert "completed" in text and "Not harvested yet" not in text
