@@ -35,8 +35,8 @@ def canvas_id(object_id: int, order: int) -> str:
     )
 
 
-def manifest_json(obj: DigitalObject) -> dict[str, Any]:
-    """The Presentation 3 manifest of a digital object."""
+def manifest_json(obj: DigitalObject, types: dict[str, str]) -> dict[str, Any]:
+    """The Presentation 3 manifest of a digital object (``types``: sha256 → media type)."""
     record = obj.record
     manifest_url = urls.absolute("iiif.manifest", object_id=obj.id)
     items = []
@@ -63,7 +63,7 @@ def manifest_json(obj: DigitalObject) -> dict[str, Any]:
                                 "body": {
                                     "id": urls.absolute("records.file", sha256=sha),
                                     "type": "Image",
-                                    "format": "image/jpeg" if page.display_sha256 else "image/png",
+                                    "format": types.get(sha, "image/jpeg"),
                                 },
                             }
                         ],
@@ -107,8 +107,10 @@ def manifest_json(obj: DigitalObject) -> dict[str, Any]:
 
 @bp.get("/objects/<int:object_id>/manifest.json")
 def manifest(object_id: int):
-    obj = reading.get_object(get_services().catalog, object_id)
-    data = manifest_json(obj)
+    catalog = get_services().catalog
+    obj = reading.get_object(catalog, object_id)
+    shas = [page.display_sha256 or page.image_sha256 for page in obj.pages]
+    data = manifest_json(obj, reading.media_types(catalog, shas))
     if data["rights"] is None:
         del data["rights"]
     return jsonify(data)

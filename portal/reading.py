@@ -77,6 +77,15 @@ def public_file(catalog: Catalog, sha256: str) -> File:
         return row
 
 
+def media_types(catalog: Catalog, checksums: list[str]) -> dict[str, str]:
+    """The media type of each stored file among ``checksums``."""
+    if not checksums:
+        return {}
+    with catalog.session() as s:
+        rows = s.execute(select(File.sha256, File.media_type).where(File.sha256.in_(checksums)))
+        return dict(rows.all())
+
+
 def thumbnails(catalog: Catalog, record_ids: list[int]) -> dict[int, str]:
     """The first page's thumbnail checksum of each record that has one."""
     if not record_ids:

@@ -13,6 +13,7 @@ def test_manifest_has_a_canvas_per_page_sized_in_master_pixels(client, library):
     body = canvases[0]["items"][0]["items"][0]["body"]
     assert body["id"].endswith(f"/files/{library.display_sha}") and body["format"] == "image/jpeg"
     assert canvases[0]["items"][0]["items"][0]["target"] == canvases[0]["id"]
+    assert canvases[1]["items"][0]["items"][0]["body"]["format"] == "image/png"  # master only
     service = data["service"][0]
     assert service["profile"] == "http://iiif.io/api/search/1/search"
     assert data["homepage"][0]["id"] == f"http://localhost/records/{library.manuscript}"
