@@ -157,27 +157,44 @@ def _cached_twin(catalog: Catalog, page_id: int, key: str) -> ocr.OcrOutput | No
 def _recognise(
     files: FileStore, page: Page, languages: str, settings: IngestSettings
 ) -> ocr.OcrOutput:
-    """Read the page; an upscaled page is also read at its own size and the reading with
-    the higher mean word confidence wins (upscaling helps small print but can turn a
-    decorative headline into noise). Boxes come back in master pixels."""
+    """Read the page at its own size; read it again enlarged when it is a small clipping
+    that read poorly or a low-resolution page whose print came out small, and keep the
+    reading with the higher mean word confidence (enlarging rescues some clippings but
+    turns others, such as decorative headlines, into noise). Boxes are in master pixels."""
     path = files.path(page.image_sha256)
     if not path.is_file():
         raise IngestError(f"master image of page {page.id} is missing from the file store")
     image = next(intake.iter_pages(path, settings, path.name)).image
     psm = ocr.choose_psm(image.width, image.height, settings.clipping_side)
+    reading = _read(image, 1.0, languages, psm, settings)
     factor = images.ocr_scale(image, settings)
-    readings = []
-    for scale in dict.fromkeys((factor, 1.0)):
-        result = ocr.recognise(
-            images.ocr_image(image, scale),
-            languages,
-            psm=psm,
-            dpi=images.effective_dpi(image, scale),
-            timeout=settings.ocr_timeout,
-            cmd=settings.tesseract_cmd,
-        )
-        readings.append(ocr.scale_boxes(result, scale))
-    return max(readings, key=lambda r: r.mean_confidence or -1.0)
+    if max(image.size) < settings.small_side:
+        retry = (reading.mean_confidence or 0.0) < settings.reread_confidence
+    else:
+        retry = _small_print(reading, settings)
+    if factor > 1.0 and retry:
+        enlarged = _read(image, factor, languages, psm, settings)
+        if (enlarged.mean_confidence or -1.0) > (reading.mean_confidence or -1.0):
+            return enlarged
+    return reading
+
+
+def _read(image, factor: float, languages: str, psm: int, settings: IngestSettings):
+    result = ocr.recognise(
+        images.ocr_image(image, factor),
+        languages,
+        psm=psm,
+        dpi=images.effective_dpi(image, factor),
+        timeout=settings.ocr_timeout,
+        cmd=settings.tesseract_cmd,
+    )
+    return ocr.scale_boxes(result, factor)
+
+
+def _small_print(reading: ocr.OcrOutput, settings: IngestSettings) -> bool:
+    """True when the median word is shorter than ``settings.small_print`` pixels."""
+    heights = sorted(w[4] for w in reading.words)
+    return not heights or heights[len(heights) // 2] < settings.small_print
 
 
 def _store(catalog: Catalog, page_id: int, token: str, key: str, result: ocr.OcrOutput) -> None:

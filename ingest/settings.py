@@ -37,6 +37,8 @@ class IngestSettings:
     display_quality: int = 85
     min_dpi: int = 200
     small_side: int = 1_000
+    small_print: int = 20
+    reread_confidence: float = 60.0
     max_upscale: float = 3.0
     clipping_side: int = 1_200
     pdf_dpi: int = 300
@@ -47,10 +49,12 @@ class IngestSettings:
     def ocr_fingerprint(self, languages: str) -> str:
         """A short checksum of everything that changes OCR output for a given image."""
         payload = {
-            "v": 1,
+            "v": 3,
             "lang": languages,
             "min_dpi": self.min_dpi,
             "small": self.small_side,
+            "print": self.small_print,
+            "reread": self.reread_confidence,
             "up": self.max_upscale,
             "clip": self.clipping_side,
         }

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from catalog.models import File, Page
-from ingest import objects, pages
+from ingest import images, objects, ocr, pages
 from ingest.settings import IngestSettings
 
 from .conftest import ENGLISH, INDONESIAN, MALAY, match_words, render, save
@@ -73,7 +73,7 @@ def test_exif_orientation_gives_boxes_in_the_upright_page(
     assert page.language == "ind"
 
 
-def test_small_clipping_is_upscaled_and_boxes_mapped_back(
+def test_small_clipping_words_are_boxed(
     sqlite_catalog, file_store, make_object, tmp_path, settings
 ):
     drawn = render(
@@ -83,6 +83,17 @@ def test_small_clipping_is_upscaled_and_boxes_mapped_back(
     [page] = _ingest_and_ocr(sqlite_catalog, file_store, make_object(path), settings)
     assert page.width == 420
     assert match_words(page.words, drawn.boxes, tolerance=3) >= len(drawn.boxes) - 1
+
+
+def test_enlarged_reading_boxes_are_mapped_back_to_master_pixels():
+    drawn = render(["Kuching Sarawak 1936"], size=(500, 80), font_size=18, origin=(10, 20))
+    factor = images.ocr_scale(drawn.image, IngestSettings())
+    assert factor == 2.0  # no declared resolution, longest side 500 px: enlarged to 1000
+    enlarged = images.ocr_image(drawn.image, factor)
+    assert enlarged.size == (1000, 160)
+    reading = ocr.recognise(enlarged, "eng", psm=6, dpi=300, timeout=60, cmd="tesseract")
+    mapped = ocr.scale_boxes(reading, factor)
+    assert match_words(mapped.words, drawn.boxes, tolerance=3) == 3
 
 
 def test_multipage_tiff_with_16bit_and_cmyk_pages(

@@ -1,0 +1,147 @@
+"""Throughput of ``warisan worker`` against raw Tesseract on the same pages.
+
+40 pages — the 20 demo scans (``demo.scans``) and 20 real scans from
+``../shared/testdata/ocr`` — are taken in with ``warisan ingest --csv`` (each record with
+its language), then a ``warisan worker`` with one process per core splits, normalises,
+makes derivatives and OCRs them; the time runs from starting the worker until every page
+is stored. The baseline, measured in the same run, is raw ``tesseract`` CLI runs one after
+another with ``OMP_THREAD_LIMIT=1`` and the same languages and page segmentation mode,
+divided by the number of cores. Prints ratio = baseline / pipeline (target ≥ 0.9), then
+takes the same files in again and checks that the second run does no OCR.
+
+    .venv/bin/python bench/ocr_speed.py
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.ocr_common import ground_truth_scans  # noqa: E402
+
+PAGES = 40
+
+
+def collect(folder: Path) -> list[tuple[Path, str]]:
+    """(file, record language) for the demo scans plus real scans, PAGES in all."""
+    from demo.scans import generate_scans
+
+    items = [(folder / "demo" / t.file, t.language) for t in generate_scans(folder / "demo")]
+    real = ROOT.parent / "shared" / "testdata" / "ocr"
+    items += [(s.path, s.languages[0]) for s in ground_truth_scans(real)]
+    return items[:PAGES]
+
+
+def baseline(items: list[tuple[Path, str]]) -> float:
+    """Seconds for raw Tesseract, one page after another, one thread each."""
+    from PIL import Image
+
+    from ingest.ocr import choose_psm
+    from ingest.settings import IngestSettings, ocr_languages
+
+    settings = IngestSettings()
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    start = time.perf_counter()
+    for path, language in items:
+        with Image.open(path) as image:
+            psm = choose_psm(image.width, image.height, settings.clipping_side)
+        lang = ocr_languages([language], settings.languages)
+        subprocess.run(
+            ["tesseract", str(path), "stdout", "-l", lang, "--psm", str(psm)],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+    return time.perf_counter() - start
+
+
+def warisan(instance: Path, *args: str, **kwargs) -> subprocess.Popen | subprocess.CompletedProcess:
+    env = {**os.environ, "WARISAN_INSTANCE": str(instance)}
+    command = [sys.executable, "-c", "from portal.cli import main; main()", *args]
+    if kwargs.pop("background", False):
+        return subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+
+
+def take_in(instance: Path, folder: Path, items: list[tuple[Path, str]], tag: str) -> None:
+    batch = folder / f"batch-{tag}"
+    batch.mkdir()
+    with open(batch / "metadata.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["files", "title", "language", "type"])
+        for n, (path, language) in enumerate(items):
+            name = f"{n:02}-{path.name}"
+            os.symlink(path, batch / name)
+            writer.writerow([name, f"{tag} {path.stem}", language, "text"])
+    warisan(
+        instance, "ingest", str(batch), "--partner", "bench", "--csv", str(batch / "metadata.csv")
+    )
+
+
+def run_worker(instance: Path, catalog, expected: int) -> float:
+    """Start a worker, wait until ``expected`` pages are settled; returns the seconds."""
+    from ingest.work import page_counts
+
+    start = time.perf_counter()
+    worker = warisan(instance, "worker", background=True)
+    try:
+        while True:
+            counts = page_counts(catalog)
+            if counts["done"] + counts["failed"] >= expected:
+                return time.perf_counter() - start
+            if worker.poll() is not None:
+                raise SystemExit(f"the worker exited with {worker.returncode}")
+            time.sleep(0.02)
+    finally:
+        os.killpg(worker.pid, signal.SIGINT)
+        worker.wait(30)
+
+
+def main() -> int:
+    from catalog.store import Catalog
+    from ingest.work import page_counts
+
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="warisan-speed-") as tmp:
+        folder, instance = Path(tmp), Path(tmp) / "instance"
+        items = collect(folder)
+        warisan(instance, "db", "upgrade")
+        warisan(instance, "partner", "add", "bench", "--name", "Bench", "--country", "ID")
+        catalog = Catalog(f"sqlite:///{instance / 'warisan.db'}")
+        base = baseline(items)
+        take_in(instance, folder, items, "first")
+        first = run_worker(instance, catalog, len(items))
+        counts = page_counts(catalog)
+        take_in(instance, folder, items, "second")
+        second = run_worker(instance, catalog, 2 * len(items))
+        again = warisan(instance, "ocr", "--pending").stdout
+        catalog.dispose()
+    print(f"pages: {len(items)} ({counts['done']} done, {counts['failed']} failed), cores: {cores}")
+    print(
+        f"baseline: raw tesseract one after another {base:.1f} s / {cores} cores = "
+        f"{base / cores:.1f} s"
+    )
+    print(f"pipeline: warisan worker, {cores} processes: {first:.1f} s")
+    print(f"ratio baseline/pipeline: {base / cores / first:.2f} (target >= 0.9)")
+    print(f"second intake of the same files: {second:.1f} s, served from the OCR cache")
+    print("warisan ocr --pending afterwards: " + again.strip().splitlines()[0])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
