@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from catalog.errors import HarvestError
+from catalog.errors import HarvestError, WarisanError
 from catalog.store import Catalog
 from harvester import contact, deletions, runs
 from harvester.client import PartnerClient
@@ -100,7 +100,7 @@ def _execute(
         if run.mode == "full" and identify.get("deletedRecord") == "no":
             deletions.reconcile(walker, partner)
         status = deletions.apply(walker, confirm) or status
-    except HarvestError as exc:
+    except WarisanError as exc:  # harvest, protocol or store trouble: a failed, resumable run
         tally.errors.append(str(exc))
     except KeyboardInterrupt:
         walker.save(status="interrupted")
