@@ -111,7 +111,9 @@ def demo(host: str, port: int, oai_port: int, serve: bool) -> None:
     _step(f"Ready: {sum(counts.values())} records from {len(counts)} partners")
     if serve:
         click.echo(f"Serving the portal on http://{host}:{port} (Ctrl-C stops it)")
-        current_app.run(host=host, port=port, use_reloader=False, debug=False)
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 commands = [demo]
