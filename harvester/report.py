@@ -41,6 +41,7 @@ COUNTS = (
     "bytes",
 )
 MAX_LISTED = 200
+MAX_TIMES = 1000
 
 
 @dataclasses.dataclass
@@ -54,7 +55,10 @@ class Tally:
     mapped: int = 0
     flagged: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     quarantined: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    seconds: list[float] = dataclasses.field(default_factory=list)
+    seconds: list[float] = dataclasses.field(default_factory=list)  # the last MAX_TIMES
+    timing: dict[str, float] = dataclasses.field(
+        default_factory=lambda: {"requests": 0, "total": 0.0, "min": 0.0, "max": 0.0}
+    )
     errors: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
@@ -67,6 +71,7 @@ class Tally:
             tally.flagged = list(data.get("flagged", []))
             tally.quarantined = list(data.get("quarantined", []))
             tally.seconds = list(data.get("seconds", []))
+            tally.timing.update(data.get("timing", {}))
             tally.errors = list(data.get("errors", []))
         return tally
 
@@ -95,19 +100,27 @@ class Tally:
             self.quarantined.append({"kind": kind, "identifier": identifier, "error": error})
 
     def response(self, seconds: float, size: int) -> None:
-        self.seconds.append(round(seconds, 4))
+        """Count one response: running totals, plus the last ``MAX_TIMES`` for the p95."""
+        seconds = round(seconds, 4)
+        t = self.timing
+        t["min"] = seconds if not t["requests"] else min(t["min"], seconds)
+        t["max"] = max(t["max"], seconds)
+        t["requests"] += 1
+        t["total"] += seconds
+        self.seconds = [*self.seconds[-(MAX_TIMES - 1) :], seconds]
         self.add("bytes", size)
 
     def summary(self) -> dict[str, Any]:
         """The JSON report: counts, fill rates, flagged, quarantined, response times."""
-        times = sorted(self.seconds)
-        timing = {"requests": len(times)}
-        if times:
+        t = self.timing
+        timing: dict[str, Any] = {"requests": t["requests"]}
+        if t["requests"]:
+            recent = sorted(self.seconds)
             timing.update(
-                min=times[0],
-                max=times[-1],
-                mean=round(sum(times) / len(times), 4),
-                p95=times[min(len(times) - 1, int(len(times) * 0.95))],
+                min=t["min"],
+                max=t["max"],
+                mean=round(t["total"] / t["requests"], 4),
+                p95=recent[min(len(recent) - 1, int(len(recent) * 0.95))],
             )
         rates = {
             k: round(v / self.mapped, 3) if self.mapped else None for k, v in self.filled.items()

@@ -349,3 +349,16 @@ def test_the_run_row_keeps_counts_and_report(sqlite_catalog, settings, serve):
         assert run.report["fill_rates"]["title"] == 1.0
         assert run.report["response_seconds"]["requests"] == 3
         assert run.highest_datestamp == "2024-01-01T00:11:00Z"
+
+
+def test_response_times_stay_bounded_in_the_checkpoint():
+    from harvester.report import MAX_TIMES, Tally
+
+    tally = Tally()
+    for i in range(MAX_TIMES + 500):
+        tally.response(0.001 * (i % 7), 10)
+    again = Tally.from_dict(tally.to_dict())
+    assert len(again.seconds) == MAX_TIMES
+    timing = again.summary()["response_seconds"]
+    assert timing["requests"] == MAX_TIMES + 500 and timing["max"] == 0.006
+    assert again.counts["bytes"] == 10 * (MAX_TIMES + 500)
