@@ -77,6 +77,22 @@ def public_file(catalog: Catalog, sha256: str) -> File:
         return row
 
 
+def public_master(catalog: Catalog, sha256: str) -> Page:
+    """A page of a public record whose master is ``sha256`` and whose size is known."""
+    with catalog.session() as s:
+        query = (
+            select(Page)
+            .join(DigitalObject, Page.object_id == DigitalObject.id)
+            .join(Record, DigitalObject.record_id == Record.id)
+            .where(Page.image_sha256 == sha256, Page.width > 0, Page.height > 0)
+            .limit(1)
+        )
+        page = s.scalar(live(query))
+        if page is None:
+            raise NotFound(f"no zoomable page image {sha256}", sha256=sha256)
+        return page
+
+
 def media_types(catalog: Catalog, checksums: list[str]) -> dict[str, str]:
     """The media type of each stored file among ``checksums``."""
     if not checksums:

@@ -27,15 +27,19 @@ def marked(text: str | None) -> Markup:
 
 
 def viewer_pages(pages) -> list[dict[str, Any]]:
-    """What the viewer script needs of each page: image URL and master size."""
+    """What the viewer script needs of each page: display image URL, deep-zoom tile
+    base URL (when the master's size is known) and master size."""
     out = []
     for number, page in enumerate(pages, start=1):
         sha = page.display_sha256 or page.image_sha256
+        zoomable = bool(page.width and page.height and page.image_sha256)
+        tiles = url_for("tiles.tile", sha256=page.image_sha256, level=0, col=0, row=0)
         out.append(
             {
                 "n": number,
                 "id": page.id,
                 "image": url_for("records.file", sha256=sha),
+                "tiles": tiles.rsplit("/", 2)[0] + "/" if zoomable else None,
                 "width": page.width,
                 "height": page.height,
             }

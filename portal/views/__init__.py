@@ -6,10 +6,11 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import api, iiif, oai
+    from portal import api, iiif, oai, tiles
     from portal.views import browse, main, records, search
 
-    for blueprint in (main.bp, search.bp, records.bp, browse.bp, api.bp, oai.bp, iiif.bp):
+    blueprints = (main.bp, search.bp, records.bp, browse.bp, api.bp, oai.bp, iiif.bp, tiles.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     csrf = app.extensions.get("csrf")
     if csrf is not None:

@@ -9,6 +9,17 @@
     try { return JSON.parse(element.getAttribute(name) || "null"); } catch (e) { return null; }
   }
 
+  function source(page) {
+    if (!page.tiles) { return { type: "image", url: page.image }; }
+    return {
+      Image: {
+        xmlns: "http://schemas.microsoft.com/deepzoom/2008",
+        Url: page.tiles, Format: "jpg", Overlap: "1", TileSize: "510",
+        Size: { Width: String(page.width), Height: String(page.height) }
+      }
+    };
+  }
+
   function start(section) {
     var pages = readJson(section, "data-pages") || [];
     var hits = readJson(section, "data-hits") || [];
@@ -26,7 +37,7 @@
       navigatorPosition: "BOTTOM_RIGHT",
       gestureSettingsMouse: { clickToZoom: false },
       crossOriginPolicy: false,
-      tileSources: { type: "image", url: pages[current - 1].image }
+      tileSources: source(pages[current - 1])
     });
     section.warisanViewer = viewer;
 
@@ -77,7 +88,7 @@
       if (number < 1 || number > pages.length || number === current) { return; }
       current = number;
       section.setAttribute("data-drawn", "");
-      viewer.open({ type: "image", url: pages[number - 1].image });
+      viewer.open(source(pages[number - 1]));
       showText(number);
       section.querySelectorAll(".page-strip a[aria-current]").forEach(function (a) {
         a.removeAttribute("aria-current");
