@@ -71,3 +71,41 @@ def test_viewer_gets_the_tile_base_url(client, library):
     doc = html.fromstring(client.get(f"/records/{library.manuscript}").data)
     pages = json.loads(doc.find_class("viewer")[0].get("data-pages"))
     assert pages[0]["tiles"] == f"/tiles/{library.master_sha}/"
+
+
+def test_tiles_follow_the_exif_orientation_like_the_word_boxes(app, client, library):
+    from catalog.models import File, Page
+    from portal.services import get_services
+
+    raw = Image.new("RGB", (60, 80), "white")
+    raw.paste((255, 0, 0), (0, 0, 10, 10))  # top left as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown rotated 90° clockwise: 80 × 60, the mark at the top right
+    out = io.BytesIO()
+    raw.save(out, "JPEG", quality=95, exif=exif)
+    with app.app_context():
+        services = get_services()
+        stored = services.files.put_bytes(out.getvalue())
+        with services.catalog.session() as s:
+            s.add(
+                File(
+                    sha256=stored.sha256,
+                    media_type="image/jpeg",
+                    size=stored.size,
+                    path=stored.relpath,
+                )
+            )
+            s.add(
+                Page(
+                    object_id=library.object_id,
+                    order=3,
+                    image_sha256=stored.sha256,
+                    width=80,
+                    height=60,
+                )
+            )
+    _, tile = _tile(client, stored.sha256, 7, 0, 0)
+    assert tile.size == (80, 60)
+    red, green, blue = tile.getpixel((75, 4))
+    assert red > 200 and green < 80 and blue < 80
+    assert min(tile.getpixel((4, 4))) > 200
