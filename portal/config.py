@@ -138,6 +138,10 @@ PORTAL_PAGE_SIZE = 20
 PORTAL_NEW_RECORDS = 8
 """How many recently added or changed records the home page shows under "What is new"."""
 
+PORTAL_OVERVIEW_TTL = 60
+"""Seconds the record counts of the home and browse pages (per partner, country, type,
+decade, subject and collection) are reused before they are counted again."""
+
 PORTAL_STATIC_MAX_AGE = 86400
 """``Cache-Control: max-age`` in seconds for our CSS, JavaScript and vendor files.
 Page images and derivatives are content-addressed and always served as immutable."""

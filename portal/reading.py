@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -173,6 +174,22 @@ def overview(catalog: Catalog, *, subjects: int = 60) -> Overview:
         set_labels={(p.id, spec): name for p in partners for spec, name in set_names(p).items()},
         total=sum(per_partner.values()),
     )
+
+
+_OVERVIEWS: dict[str, tuple[float, Overview]] = {}
+
+
+def cached_overview(catalog: Catalog, max_age: float) -> Overview:
+    """:func:`overview`, counted again at most every ``max_age`` seconds per process.
+
+    Counting subjects and collections reads every record; the home and browse pages
+    would otherwise pay that on each request.
+    """
+    now = time.monotonic()
+    found = _OVERVIEWS.get(catalog.url)
+    if found is None or now - found[0] > max_age:
+        found = _OVERVIEWS[catalog.url] = (now, overview(catalog))
+    return found[1]
 
 
 def set_names(partner: Partner) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from portal import reading
 from portal.services import get_services
@@ -10,23 +10,25 @@ from portal.services import get_services
 bp = Blueprint("browse", __name__, url_prefix="/browse")
 
 
+def _summary(catalog) -> reading.Overview:
+    return reading.cached_overview(catalog, current_app.config["PORTAL_OVERVIEW_TTL"])
+
+
 @bp.get("/")
 def index():
-    summary = reading.overview(get_services().catalog)
-    return render_template("browse/index.html", summary=summary)
+    return render_template("browse/index.html", summary=_summary(get_services().catalog))
 
 
 @bp.get("/partners")
 def partners():
-    summary = reading.overview(get_services().catalog, subjects=0)
-    return render_template("browse/partners.html", summary=summary)
+    return render_template("browse/partners.html", summary=_summary(get_services().catalog))
 
 
 @bp.get("/partners/<partner_id>")
 def partner(partner_id: str):
     catalog = get_services().catalog
     row = catalog.get_partner(partner_id)
-    summary = reading.overview(catalog, subjects=0)
+    summary = _summary(catalog)
     collections = [(spec, n) for pid, spec, n in summary.collections if pid == partner_id]
     count = dict((p.id, n) for p, n in summary.partners).get(partner_id, 0)
     return render_template(

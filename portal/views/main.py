@@ -13,7 +13,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home():
     catalog = get_services().catalog
-    summary = reading.overview(catalog, subjects=12)
+    summary = reading.cached_overview(catalog, current_app.config["PORTAL_OVERVIEW_TTL"])
     recent = reading.recent_records(catalog, int(current_app.config["PORTAL_NEW_RECORDS"]))
     thumbs = reading.thumbnails(catalog, [r.id for r in recent])
     return render_template("main/home.html", summary=summary, recent=recent, thumbs=thumbs)

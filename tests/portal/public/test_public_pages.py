@@ -75,3 +75,20 @@ def test_partner_page_shows_the_last_harvest(app, client, library):
             s.add(HarvestRun(partner_id="rajang", status="completed", finished_at=utcnow()))
     text = html.fromstring(client.get("/browse/partners/rajang").data).text_content()
     assert "completed" in text and "Not harvested yet" not in text
+
+
+def test_home_counts_are_reused_then_counted_again(app, client, library):
+    from catalog.records import RecordData
+    from portal.services import get_services
+
+    def rajang_count():
+        doc = html.fromstring(client.get("/").data)
+        rows = doc.xpath("//section[@aria-labelledby='h-partners']//li")
+        return next(r for r in rows if "Rajang" in r.text_content()).text_content()
+
+    assert "2 records" in rajang_count()
+    with app.app_context():
+        get_services().catalog.upsert_records("rajang", [RecordData("oai:rajang:9", title="New")])
+    assert "2 records" in rajang_count()  # within PORTAL_OVERVIEW_TTL
+    app.config["PORTAL_OVERVIEW_TTL"] = 0
+    assert "3 records" in rajang_count()
