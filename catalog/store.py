@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -133,10 +133,13 @@ class Catalog:
         items = list(items)
         if not items:
             return []
+        identifiers = [i.oai_identifier for i in items]
         with self.session() as s:
             _get_partner(s, partner_id)
-            existing = _existing(s, partner_id, [i.oai_identifier for i in items])
+            existing = _existing(s, partner_id, identifiers)
             raw_ids = _store_raw(s, [i.raw_xml for i in items if i.raw_xml])
+            if len(set(identifiers)) == len(identifiers):
+                return _upsert_distinct(s, partner_id, items, existing, raw_ids)
             outcomes = []
             for item in items:
                 row = existing.get(item.oai_identifier)
@@ -280,6 +283,55 @@ def _store_raw(session: Session, blobs: list[bytes]) -> dict[str, int]:
             session.flush()
             ids[sha] = row.id
     return ids
+
+
+def _upsert_distinct(
+    session: Session,
+    partner_id: str,
+    items: list[RecordData],
+    existing: dict[str, Record],
+    raw_ids: dict[str, int],
+) -> list[UpsertOutcome]:
+    """Upsert items with distinct identifiers: new rows in one bulk INSERT … RETURNING."""
+    now = utcnow()
+    fresh: list[dict] = []
+    actions: list[tuple[str, str, Record | None]] = []
+    for item in items:
+        raw_id = raw_ids.get(_sha(item.raw_xml)) if item.raw_xml else None
+        row = existing.get(item.oai_identifier)
+        if row is None:
+            fresh.append(_new_values(partner_id, item, raw_id, now))
+            actions.append((item.oai_identifier, DELETED if item.deleted else NEW, None))
+        else:
+            action, row = _apply(session, partner_id, row, item, raw_id)
+            actions.append((item.oai_identifier, action, row))
+    new_ids: dict[str, int] = {}
+    if fresh:
+        table = Record.__table__
+        statement = table.insert().returning(table.c.oai_identifier, table.c.id)
+        new_ids = {ident: rid for ident, rid in session.execute(statement, fresh)}
+    session.flush()
+    return [
+        UpsertOutcome(row.id if row is not None else new_ids[ident], ident, action)
+        for ident, action, row in actions
+    ]
+
+
+def _new_values(partner_id: str, item: RecordData, raw_id: int | None, now) -> dict:
+    return {
+        "partner_id": partner_id,
+        "oai_identifier": item.oai_identifier,
+        "datestamp": item.datestamp,
+        "deleted": item.deleted,
+        "hidden": False,
+        "origin": "harvested",
+        "raw_xml_id": raw_id,
+        "content_hash": item.content_hash(),
+        "version": 1,
+        "first_harvested": now,
+        "last_changed": now,
+        **item.column_values(),
+    }
 
 
 def _apply(
