@@ -125,12 +125,35 @@ def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deleti
         bar.close()
         failed = failed or not report.ok
         reports.append(report.to_dict())
+        failed = not reindex_changed(report.changed_record_ids) or failed
         if not as_json:
             _summary(report)
     if as_json:
         click.echo(json.dumps(reports, indent=2, ensure_ascii=False, default=str))
     if failed:
         sys.exit(1)
+
+
+def reindex_changed(record_ids) -> bool:
+    """Bring the search index up to date for changed records; False when it failed.
+
+    The catalogue keeps the records whatever happens here: a failed index write is
+    reported, and ``warisan reindex`` repairs the index later.
+    """
+    if not record_ids:
+        return True
+    try:
+        get_services().search.index_records(record_ids)
+    except WarisanError as exc:
+        click.echo(
+            _(
+                "The search index was not updated (%(error)s); run warisan reindex.",
+                error=str(exc),
+            ),
+            err=True,
+        )
+        return False
+    return True
 
 
 def _summary(report) -> None:
@@ -176,6 +199,7 @@ def _remap(partner_id: str, as_json: bool) -> None:
             result = remap_partner(services.catalog, partner_id, progress=progress)
         except WarisanError as exc:
             raise click.ClickException(str(exc)) from exc
+    reindex_changed(result.changed_record_ids)
     if as_json:
         click.echo(
             json.dumps(
