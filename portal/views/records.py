@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import get_locale
 
-from catalog.errors import InvalidInput
+from catalog.errors import InvalidInput, SearchError
 from portal import citations, reading, urls
 from portal.inside import search_inside
 from portal.services import get_services
@@ -30,7 +30,13 @@ def record(record_id: int):
     pages = reading.record_pages(row)
     number = _page_number(len(pages))
     query = request.args.get("q", "").strip()[:200]
-    hits = search_inside(row.id, query, str(get_locale())) if query and pages else ()
+    hits, inside_failed = (), False
+    if query and pages:
+        try:
+            hits = search_inside(row.id, query, str(get_locale()))
+        except SearchError:  # the record page stays usable when search is down
+            current_app.logger.exception("search inside record %s failed", row.id)
+            inside_failed = True
     permalink = urls.permalink(row.id)
     thumb = pages[0].thumb_sha256 if pages else None
     thumb_url = urls.absolute("records.file", sha256=thumb) if thumb else None
@@ -42,6 +48,7 @@ def record(record_id: int):
         number=number,
         query=query,
         hits=hits,
+        inside_failed=inside_failed,
         permalink=permalink,
         json_ld=citations.json_ld_script(citations.json_ld(row, permalink, thumb_url)),
         partner_names={row.partner.id: row.partner.name},

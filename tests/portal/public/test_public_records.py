@@ -150,3 +150,31 @@ def test_static_files_are_cached(client):
     response = client.get("/static/css/warisan.css")
     assert response.status_code == 200
     assert response.cache_control.max_age == 86400 and response.cache_control.public
+
+
+def test_record_page_survives_a_search_failure(tmp_path):
+    """Search on an Elasticsearch that is not there: record pages still work."""
+    from portal import create_app
+    from portal.services import get_services
+    from tests.portal.public.conftest import build_library
+    from tests.support.servers import free_port
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "test",
+            "SEARCH_URL": f"http://127.0.0.1:{free_port()}",
+        }
+    )
+    with app.app_context():
+        get_services().catalog.upgrade()
+    library = build_library(app)
+    client = app.test_client()
+    try:
+        page = client.get(f"/records/{library.manuscript}?q=radja")
+        assert page.status_code == 200
+        assert "Search inside is not available" in page.get_data(as_text=True)
+        assert client.get("/search?q=radja").status_code == 503
+    finally:
+        app.extensions["warisan"].close()
