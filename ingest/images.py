@@ -86,6 +86,24 @@ def ocr_scale(image: Image.Image, settings: IngestSettings) -> float:
     return min(max(factor, 1.0), settings.max_upscale)
 
 
+def readable_as_is(path) -> Image.Image | None:
+    """The (lazily opened, not decoded) image when Tesseract can read the file exactly as
+    the pipeline would see it: a single-frame 8-bit grey, RGB or bilevel PNG, JPEG or TIFF
+    without an EXIF rotation. None otherwise (then the page is decoded and converted)."""
+    try:
+        with Image.open(path) as image:
+            plain = (
+                image.format in ("PNG", "JPEG", "TIFF")
+                and image.mode in ("L", "RGB", "1")
+                and getattr(image, "n_frames", 1) == 1
+                and image.getexif().get(0x0112, 1) == 1
+                and "transparency" not in image.info
+            )
+            return image if plain else None
+    except BAD_IMAGE_ERRORS:
+        return None
+
+
 def ocr_image(image: Image.Image, factor: float) -> Image.Image:
     """The grayscale image Tesseract reads, enlarged by ``factor`` (see :func:`ocr_scale`)."""
     gray = to_8bit(image).convert("L")

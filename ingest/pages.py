@@ -164,24 +164,33 @@ def _recognise(
     path = files.path(page.image_sha256)
     if not path.is_file():
         raise IngestError(f"master image of page {page.id} is missing from the file store")
-    image = next(intake.iter_pages(path, settings, path.name)).image
+    image = images.readable_as_is(path)  # a plain 8-bit master goes to Tesseract unconverted
+    source = str(path) if image is not None else None
+    if image is None:
+        image = next(intake.iter_pages(path, settings, path.name)).image
     psm = ocr.choose_psm(image.width, image.height, settings.clipping_side)
-    reading = _read(image, 1.0, languages, psm, settings)
+    reading = _read(source or image, image, 1.0, languages, psm, settings)
     factor = images.ocr_scale(image, settings)
     if max(image.size) < settings.small_side:
         retry = (reading.mean_confidence or 0.0) < settings.reread_confidence
     else:
         retry = _small_print(reading, settings)
     if factor > 1.0 and retry:
-        enlarged = _read(image, factor, languages, psm, settings)
+        if source is not None:
+            image = next(intake.iter_pages(path, settings, path.name)).image
+        enlarged = _read(images.ocr_image(image, factor), image, factor, languages, psm, settings)
         if (enlarged.mean_confidence or -1.0) > (reading.mean_confidence or -1.0):
             return enlarged
     return reading
 
 
-def _read(image, factor: float, languages: str, psm: int, settings: IngestSettings):
+def _read(source, image, factor: float, languages: str, psm: int, settings: IngestSettings):
+    """One Tesseract reading of ``source`` (a path, or a PIL image made from ``image``
+    enlarged by ``factor``), with boxes mapped back to master pixels."""
+    if not isinstance(source, str) and factor == 1.0:
+        source = images.ocr_image(image, 1.0)
     result = ocr.recognise(
-        images.ocr_image(image, factor),
+        source,
         languages,
         psm=psm,
         dpi=images.effective_dpi(image, factor),
