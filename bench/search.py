@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -190,7 +191,7 @@ def compiled(backend, glossary):
     queries = {}
     for text, filters in QUERIES:
         plan = Plan(expand(parse(text), glossary), filters)
-        base = backend._base(plan, "record", FIELD_BOOSTS)
+        base = backend._base(plan, "record", FIELD_BOOSTS, backend._fresh().searcher())
         queries[text, tuple(filters.items())] = (
             Q.boolean_query(base + filters_query(backend.schema, filters)),
             Q.boolean_query(base),
@@ -318,6 +319,7 @@ def main() -> None:
     ours, raw = latencies(our_run, args.rounds), latencies(raw_run, args.rounds)
     same = latencies(compiled(backend, load()), args.rounds)
     backend.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
     print(f"reindex  raw tantivy: {pages / raw_seconds:8.0f} pages/s ({raw_seconds:.1f} s)")
     print(f"reindex  SearchBackend: {pages / our_seconds:6.0f} pages/s ({our_seconds:.1f} s)")

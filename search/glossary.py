@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from catalog.errors import ConfigError
-from search.analysis import Analyzer
+from search.analysis import WORD, Analyzer
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 LANGS = ("en", "id", "ms")
@@ -103,8 +103,10 @@ def _group(line: str, path: Path, number: int) -> Group | None:
     terms = []
     for lang, cell in zip(LANGS, cells, strict=True):
         for term in cell.split(";"):
-            words = tuple(term.strip().split())
-            if words and words != ("-",):
+            if term.strip() in ("", "-"):
+                continue
+            words = tuple(WORD.findall(term))
+            if words:
                 if len(words) > MAX_WORDS:
                     raise ConfigError(
                         f"{path.name} line {number}: terms have at most {MAX_WORDS} words",

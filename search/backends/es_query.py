@@ -102,6 +102,8 @@ def term_query(node: Term, boosts: dict[str, float], *, fuzzy: bool = True) -> d
                         f: {
                             "query": node.text,
                             "fuzziness": distance,
+                            "prefix_length": 1,
+                            "max_expansions": 20,
                             "boost": FUZZY_WEIGHT * fields[f],
                         }
                     }

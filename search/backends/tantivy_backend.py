@@ -184,20 +184,32 @@ class TantivyBackend:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _builder(self, plan: Plan, boosts: dict[str, float]) -> QueryBuilder:
+    def _builder(
+        self, plan: Plan, boosts: dict[str, float], searcher: tantivy.Searcher
+    ) -> QueryBuilder:
         return QueryBuilder(
-            self.schema, self.analyzer, boosts, fuzzy=plan.fuzzy, expand=plan.expand
+            self.schema,
+            self.analyzer,
+            boosts,
+            fuzzy=plan.fuzzy,
+            expand=plan.expand,
+            doc_freq=lambda word: (
+                searcher.doc_freq("text_w", word) + searcher.doc_freq("title_w", word)
+            ),
         )
 
-    def _base(self, plan: Plan, kind: str, boosts: dict[str, float]) -> list:
+    def _base(
+        self, plan: Plan, kind: str, boosts: dict[str, float], searcher: tantivy.Searcher
+    ) -> list:
+        """Must-clauses: the document kind and the plan's tree (filters apart)."""
         clauses = [(Occur.Must, Q.term_query(self.schema, "kind", kind))]
         if plan.node is not None:
-            clauses.append((Occur.Must, self._builder(plan, boosts).build(plan.node)))
+            clauses.append((Occur.Must, self._builder(plan, boosts, searcher).build(plan.node)))
         return clauses
 
     def search(self, plan: Plan) -> Matches:
         searcher = self._fresh().searcher()
-        base = self._base(plan, "record", FIELD_BOOSTS)
+        base = self._base(plan, "record", FIELD_BOOSTS, searcher)
         query = Q.boolean_query(base + filters_query(self.schema, plan.filters))
         try:
             result = _run(searcher, query, plan)
@@ -215,7 +227,7 @@ class TantivyBackend:
         if plan.node is None or not ids:
             return []
         searcher = self._fresh().searcher()
-        clauses = self._base(plan, "page", {"text": 1.0})
+        clauses = self._base(plan, "page", {"text": 1.0}, searcher)
         clauses.append((Occur.Must, Q.term_set_query(self.schema, "rid", ids)))
         result = searcher.search(Q.boolean_query(clauses), limit, count=False)
         out = []

@@ -10,6 +10,7 @@ the words as typed or any alternative term.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import tantivy
 
@@ -21,6 +22,7 @@ Occur = tantivy.Occur
 FUZZY_WEIGHT = 0.15
 ALTERNATIVE_WEIGHT = 0.8
 FUZZY_FIELDS = ("title", "subject", "description", "text")
+FUZZY_MAX_DF = 50  # documents (records and pages) holding the exact word
 
 
 class QueryBuilder:
@@ -34,8 +36,10 @@ class QueryBuilder:
         *,
         fuzzy: bool = True,
         expand: bool = True,
+        doc_freq: Callable[[str], int] | None = None,
     ) -> None:
         self.schema = schema
+        self.doc_freq = doc_freq
         self.analyzer = analyzer
         self.boosts = boosts
         self.fuzzy = fuzzy and not analyzer.plain
@@ -83,8 +87,17 @@ class QueryBuilder:
             return self.boosts
         return {field: self.boosts[field]} if field in self.boosts else {}
 
-    def term(self, node: Term) -> tantivy.Query:
+    def fuzzy_distance(self, word: str) -> int:
+        """Edits allowed for a query word: none for short words and for words frequent in
+        the corpus (a common word is no misreading; fuzzy over it is costly and adds little)."""
+        distance = fuzzy_distance(word) if self.fuzzy else 0
+        if distance and self.doc_freq is not None and self.doc_freq(word) >= FUZZY_MAX_DF:
+            return 0
+        return distance
+
+    def term(self, node: Term, *, fuzzy: bool = True) -> tantivy.Query:
         keys = self.analyzer.query_keys(node.text)
+        distance = self.fuzzy_distance(keys["w"][0]) if fuzzy and not node.prefix else 0
         clauses = []
         for field, boost in self.fields(node.field).items():
             if node.prefix:
@@ -97,7 +110,6 @@ class QueryBuilder:
                     for kind in ("w", "id", "en")
                     for key in dict.fromkeys(keys[kind])
                 ]
-                distance = fuzzy_distance(keys["w"][0]) if self.fuzzy else 0
                 if distance and field in FUZZY_FIELDS:
                     fuzzy = Q.fuzzy_term_query(self.schema, f"{field}_w", keys["w"][0], distance)
                     alts.append(Q.boost_query(fuzzy, FUZZY_WEIGHT))
@@ -106,9 +118,11 @@ class QueryBuilder:
             )
         return _bool(clauses) if clauses else Q.empty_query()
 
-    def phrase(self, words: tuple[str, ...], field: str | None) -> tantivy.Query:
+    def phrase(
+        self, words: tuple[str, ...], field: str | None, *, fuzzy: bool = True
+    ) -> tantivy.Query:
         if len(words) == 1:
-            return self.term(Term(words[0], field))
+            return self.term(Term(words[0], field), fuzzy=fuzzy)
         keys = [self.analyzer.query_keys(w) for w in words]
         clauses = []
         for name, boost in self.fields(field).items():
@@ -125,7 +139,7 @@ class QueryBuilder:
         clauses = [(Occur.Should, self.phrase(node.words, None))]
         if self.expand:
             for alternative in node.alternatives:
-                query = self.phrase(alternative, None)
+                query = self.phrase(alternative, None, fuzzy=False)
                 clauses.append((Occur.Should, Q.boost_query(query, ALTERNATIVE_WEIGHT)))
         return _bool(clauses)
 
