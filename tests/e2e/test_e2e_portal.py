@@ -8,31 +8,17 @@ word of the page image, with no console error and harvested ``<script>`` shown a
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal import ROOT, create_app
 from portal.services import get_services
+from tests.e2e.conftest import require_browser, screen_geometry, serve, wait_for_viewer
 from tests.portal.public.conftest import WORDS, build_library
 from tests.portal.public.test_public_i18n import LOCALES
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-OSD = ROOT / "static" / "vendor" / "openseadragon" / "openseadragon.min.js"
 
 
 def _compile_translations(folder: Path) -> Path:
@@ -52,13 +38,7 @@ def _compile_translations(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The portal with the test library on a real loopback server: (base URL, library)."""
-    if not OSD.is_file():
-        message = "OpenSeadragon is not installed in static/vendor: run make portal-assets"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
+    require_browser()
     folder = tmp_path_factory.mktemp("live")
     app = create_app(
         {
@@ -73,39 +53,9 @@ def live(tmp_path_factory):
     library = build_library(app)
     with app.app_context():
         get_services().search.reindex()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", library
-    server.shutdown()
-    thread.join(5)
+    with serve(app) as base:
+        yield base, library
     app.extensions["warisan"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh page that records console errors, page errors and dialogs."""
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.problems = []
-    tab.on(
-        "console",
-        lambda m: m.type == "error" and tab.problems.append(f"console: {m.text} ({m.location})"),
-    )
-    tab.on("pageerror", lambda e: tab.problems.append(f"pageerror: {e}"))
-    tab.on("dialog", lambda d: (tab.problems.append(f"dialog: {d.message}"), d.dismiss()))
-    yield tab
-    context.close()
 
 
 def test_search_then_a_facet_narrows_the_results(live, page):
@@ -138,28 +88,9 @@ def test_switching_language_changes_the_interface(live, page):
 def test_hit_box_is_drawn_over_the_word_on_the_page_image(live, page):
     base, library = live
     page.goto(f"{base}/records/{library.manuscript}?q=radja")
-    page.wait_for_selector("section.viewer[data-drawn='1'] .hit-box", state="attached")
-    page.wait_for_function(
-        "() => { const v = document.querySelector('section.viewer').warisanViewer;"
-        " return v && v.world.getItemAt(0) && v.world.getItemAt(0).getFullyLoaded(); }"
-    )
-    geometry = page.evaluate(
-        """() => {
-        const section = document.querySelector('section.viewer');
-        const item = section.warisanViewer.world.getItemAt(0);
-        const bounds = item.getBounds();
-        const topLeft = section.warisanViewer.viewport.viewportToViewerElementCoordinates(
-            bounds.getTopLeft());
-        const bottomRight = section.warisanViewer.viewport.viewportToViewerElementCoordinates(
-            bounds.getBottomRight());
-        const element = section.querySelector('.viewer-image').getBoundingClientRect();
-        const box = section.querySelector('.hit-box').getBoundingClientRect();
-        return {img: {x: element.left + topLeft.x, y: element.top + topLeft.y,
-                      w: bottomRight.x - topLeft.x, h: bottomRight.y - topLeft.y},
-                box: {x: box.left, y: box.top, w: box.width, h: box.height}};
-    }"""
-    )
-    img, box = geometry["img"], geometry["box"]
+    wait_for_viewer(page, 1)
+    geometry = screen_geometry(page)
+    img, box = geometry["img"], geometry["boxes"][0]
     word = next(w for w in WORDS if w[0] == "radja")
     scale = img["w"] / 800
     assert img["h"] == pytest.approx(600 * scale, rel=0.02)
