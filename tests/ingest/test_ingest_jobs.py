@@ -195,3 +195,19 @@ def test_worker_killed_mid_batch_resumes_and_ocrs_each_page_once(
     assert {p.id: p.ocr_at for p in pages if p.id in done_before} == done_before
     with app.app_context(), get_services().catalog.session() as s:
         assert {o.status for o in s.scalars(select(DigitalObject))} == {"ingested"}
+
+
+def test_ocr_text_is_searchable_with_hit_boxes_after_the_reindex_job(app, runner, tmp_path):
+    pytest.importorskip("search.service")
+    _partner(app)
+    runner.invoke(args=["ingest", str(_scans(tmp_path / "s", 1)), "--partner", "arsip-test"])
+    assert runner.invoke(args=["ocr"]).exit_code == 0
+    [page] = _pages(app)
+    with app.app_context():
+        services = get_services()
+        with services.catalog.session() as s:
+            record_id = s.get(DigitalObject, page.object_id).record_id
+        hits = services.search.search_inside(record_id, "sekolah")
+    assert [h.page_id for h in hits] == [page.id]
+    word = next(w for w in page.words if w[0] == "sekolah")
+    assert (word[1], word[2], word[3], word[4]) in {(b.x, b.y, b.w, b.h) for b in hits[0].boxes}
