@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from catalog.errors import NotFound
 from catalog.models import DigitalObject
 from portal import reading, urls
 from portal.inside import search_inside
@@ -47,7 +49,7 @@ def manifest_json(obj: DigitalObject, types: dict[str, str]) -> dict[str, Any]:
             {
                 "id": cid,
                 "type": "Canvas",
-                "label": _lang_map(_("Page %(number)d", number=number)),
+                "label": {str(get_locale()): [_("Page %(number)d", number=number)]},
                 "width": page.width or 1000,
                 "height": page.height or 1000,
                 "items": [
@@ -109,6 +111,8 @@ def manifest_json(obj: DigitalObject, types: dict[str, str]) -> dict[str, Any]:
 def manifest(object_id: int):
     catalog = get_services().catalog
     obj = reading.get_object(catalog, object_id)
+    if not obj.pages:
+        raise NotFound(f"digital object {object_id} has no pages yet", object=object_id)
     shas = [page.display_sha256 or page.image_sha256 for page in obj.pages]
     data = manifest_json(obj, reading.media_types(catalog, shas))
     if data["rights"] is None:
