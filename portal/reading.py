@@ -192,6 +192,19 @@ def cached_overview(catalog: Catalog, max_age: float) -> Overview:
     return found[1]
 
 
+_NAMES: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def partner_names(catalog: Catalog, max_age: float) -> dict[str, str]:
+    """Partner id → name, read again at most every ``max_age`` seconds per process."""
+    now = time.monotonic()
+    found = _NAMES.get(catalog.url)
+    if found is None or now - found[0] > max_age:
+        names = {p.id: p.name for p in catalog.list_partners()}
+        found = _NAMES[catalog.url] = (now, names)
+    return found[1]
+
+
 def set_names(partner: Partner) -> dict[str, str]:
     """A partner's set specs mapped to their names (from its cached ListSets)."""
     names: dict[str, str] = {}

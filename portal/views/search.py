@@ -22,7 +22,8 @@ def search():
     result = searching.run_search(query)
     services = get_services()
     thumbs = reading.thumbnails(services.catalog, [hit.record_id for hit in result.hits])
-    partner_names = {p.id: p.name for p in services.catalog.list_partners()}
+    ttl = current_app.config["PORTAL_OVERVIEW_TTL"]
+    partner_names = reading.partner_names(services.catalog, ttl)
     pages = max(1, -(-result.total // query.page_size))
     return render_template(
         "search/results.html",
