@@ -18,6 +18,7 @@ ratios (targets: latency ≤ 1.5× raw, p95 < 100 ms, reindex ≥ 0.7× raw).
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import shutil
 import statistics
@@ -95,9 +96,10 @@ def vocabulary(rng: random.Random, size: int = 30_000) -> tuple[list[str], list[
 def corpus(records: int, pages: int, words_per_page: int, seed: int = 7) -> list[RecordDoc]:
     rng = random.Random(seed)
     vocab, weights = vocabulary(rng)
+    cumulative = list(itertools.accumulate(weights))
 
     def text(n: int) -> str:
-        return " ".join(rng.choices(vocab, weights, k=n))
+        return " ".join(rng.choices(vocab, cum_weights=cumulative, k=n))
 
     docs = []
     for rid in range(1, records + 1):

@@ -14,8 +14,7 @@ def expand(node: Node | None, glossary: Glossary | None) -> Node | None:
     if isinstance(node, Term):
         return _run([node], glossary)[0] if _plain(node) else node
     if isinstance(node, Phrase) and node.field is None:
-        alternatives = glossary.alternatives(node.words)
-        return Concept(node.words, alternatives) if alternatives else node
+        return _concept(node.words, glossary) or node
     if isinstance(node, Not):
         return node
     if isinstance(node, Or):
@@ -50,12 +49,19 @@ def _run(terms: list[Term], glossary: Glossary) -> list[Node]:
     while i < len(terms):
         for size in range(min(MAX_WORDS, len(terms) - i), 0, -1):
             words = tuple(t.text for t in terms[i : i + size])
-            alternatives = glossary.alternatives(words)
-            if alternatives:
-                out.append(Concept(words, alternatives))
+            concept = _concept(words, glossary)
+            if concept:
+                out.append(concept)
                 i += size
                 break
         else:
             out.append(terms[i])
             i += 1
     return out
+
+
+def _concept(words: tuple[str, ...], glossary: Glossary) -> Concept | None:
+    found = glossary.alternatives_by_language(words)
+    if not found:
+        return None
+    return Concept(words, tuple(t for _, t in found), tuple(lang for lang, _ in found))

@@ -62,13 +62,20 @@ class Glossary:
 
     def alternatives(self, words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """Every other term of the groups matching ``words`` (nothing when none match)."""
+        return tuple(term for _, term in self.alternatives_by_language(words))
+
+    def alternatives_by_language(
+        self, words: tuple[str, ...]
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Like :meth:`alternatives`, each term with its language (en, id or ms); a term
+        listed under several languages comes once, with the first."""
         own = self.keys(words)
-        out: list[tuple[str, ...]] = []
+        out: dict[tuple[str, ...], str] = {}
         for group in self.lookup(words):
-            for term in group.words():
-                if not (self.keys(term) & own) and term not in out:
-                    out.append(term)
-        return tuple(out)
+            for lang, term in group.terms:
+                if term not in out and not (self.keys(term) & own):
+                    out[term] = lang
+        return tuple((lang, term) for term, lang in out.items())
 
     def synonym_rules(self) -> list[str]:
         """The groups as Elasticsearch ``synonym_graph`` rules (``a, b c, d``)."""

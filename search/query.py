@@ -47,6 +47,7 @@ class Concept:
 
     words: tuple[str, ...]
     alternatives: tuple[tuple[str, ...], ...]
+    languages: tuple[str, ...] = ()  # of each alternative: en, id or ms (empty: unknown)
 
 
 @dataclasses.dataclass(frozen=True)

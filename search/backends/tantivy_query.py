@@ -95,7 +95,9 @@ class QueryBuilder:
             return 0
         return distance
 
-    def term(self, node: Term, *, fuzzy: bool = True) -> tantivy.Query:
+    def term(
+        self, node: Term, *, fuzzy: bool = True, kinds: tuple[str, ...] = ("w", "id", "en")
+    ) -> tantivy.Query:
         keys = self.analyzer.query_keys(node.text)
         distance = self.fuzzy_distance(keys["w"][0]) if fuzzy and not node.prefix else 0
         clauses = []
@@ -107,7 +109,7 @@ class QueryBuilder:
             else:
                 alts = [
                     Q.term_query(self.schema, f"{field}_{kind}", key)
-                    for kind in ("w", "id", "en")
+                    for kind in kinds
                     for key in dict.fromkeys(keys[kind])
                 ]
                 if distance and field in FUZZY_FIELDS:
@@ -119,16 +121,28 @@ class QueryBuilder:
         return _bool(clauses) if clauses else Q.empty_query()
 
     def phrase(
-        self, words: tuple[str, ...], field: str | None, *, fuzzy: bool = True
+        self,
+        words: tuple[str, ...],
+        field: str | None,
+        *,
+        fuzzy: bool = True,
+        lang: str | None = None,
     ) -> tantivy.Query:
+        """Words in a row (one word: a term); ``lang`` en or id/ms limits the match to that
+        language's stems (glossary alternatives are in a known language)."""
         if len(words) == 1:
-            return self.term(Term(words[0], field), fuzzy=fuzzy)
+            kinds = {"en": ("en",), "id": ("w", "id"), "ms": ("w", "id")}.get(
+                lang or "", ("w", "id", "en")
+            )
+            return self.term(Term(words[0], field), fuzzy=fuzzy, kinds=kinds)
         keys = [self.analyzer.query_keys(w) for w in words]
         clauses = []
         for name, boost in self.fields(field).items():
             alts = [
                 Q.phrase_query(self.schema, f"{name}_{kind}", [k[kind][0] for k in keys])
-                for kind in ("id", "en")
+                for kind in {"en": ("en",), "id": ("id",), "ms": ("id",)}.get(
+                    lang or "", ("id", "en")
+                )
             ]
             clauses.append(
                 (Occur.Should, Q.boost_query(_bool([(Occur.Should, a) for a in alts]), boost))
@@ -138,8 +152,9 @@ class QueryBuilder:
     def concept(self, node: Concept) -> tantivy.Query:
         clauses = [(Occur.Should, self.phrase(node.words, None))]
         if self.expand:
-            for alternative in node.alternatives:
-                query = self.phrase(alternative, None, fuzzy=False)
+            languages = node.languages or (None,) * len(node.alternatives)
+            for alternative, lang in zip(node.alternatives, languages, strict=True):
+                query = self.phrase(alternative, None, fuzzy=False, lang=lang)
                 clauses.append((Occur.Should, Q.boost_query(query, ALTERNATIVE_WEIGHT)))
         return _bool(clauses)
 
