@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
+from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from portal import vocab
@@ -58,8 +59,24 @@ def viewer_hits(hits, numbers: dict[int, int]) -> list[dict[str, Any]]:
     ]
 
 
+def _translations():
+    """The request's translations, looked up once per request (templates ask dozens of
+    times; Flask-Babel would resolve the locale and domain on every call)."""
+    found = g.get("_warisan_translations")
+    if found is None:
+        found = g._warisan_translations = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(marked, "marked")
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
