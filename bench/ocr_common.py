@@ -21,6 +21,7 @@ class Scan:
     truth: str
     group: str
     languages: tuple[str, ...]
+    language: str | None = None
 
 
 def ground_truth_scans(folder: Path) -> list[Scan]:
@@ -59,9 +60,11 @@ def edits(hypothesis: str, truth: str) -> int:
     return previous[-1]
 
 
-def pipeline_texts(workdir: Path, paths: dict[Path, tuple[str, ...]]) -> dict[Path, str]:
+def pipeline_texts(
+    workdir: Path, paths: dict[Path, tuple[str, ...]]
+) -> dict[Path, tuple[str, str | None]]:
     """Ingest and OCR each file (with its record's languages) through the real pipeline;
-    returns the page text per file."""
+    returns the text and the detected language of each file's (first) page."""
     from catalog.files import FileStore
     from catalog.models import DigitalObject, Page
     from catalog.records import RecordData
@@ -74,7 +77,7 @@ def pipeline_texts(workdir: Path, paths: dict[Path, tuple[str, ...]]) -> dict[Pa
     catalog.upgrade()
     files = FileStore(workdir / "files")
     catalog.add_partner("bench", name="Bench", country="ID")
-    texts: dict[Path, str] = {}
+    texts: dict[Path, tuple[str, str | None]] = {}
     for path, languages in paths.items():
         data = RecordData(oai_identifier="", title=path.name, languages=languages)
         record = catalog.create_uploaded_record("bench", data)
@@ -89,6 +92,8 @@ def pipeline_texts(workdir: Path, paths: dict[Path, tuple[str, ...]]) -> dict[Pa
             pages.ocr_page(catalog, files, page_id, settings)
         with catalog.session() as s:
             rows = s.query(Page).filter(Page.object_id == object_id).order_by(Page.order)
-            texts[path] = "\n".join(p.text or "" for p in rows)
+            found = list(rows)
+            text = "\n".join(p.text or "" for p in found)
+            texts[path] = (text, found[0].language if found else None)
     catalog.dispose()
     return texts
