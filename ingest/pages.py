@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import socket
 
+from PIL import Image
 from sqlalchemy import select, update
 
 from catalog.errors import IngestError, NotFound
@@ -184,7 +185,14 @@ def _recognise(
     return reading
 
 
-def _read(source, image, factor: float, languages: str, psm: int, settings: IngestSettings):
+def _read(
+    source: str | Image.Image,
+    image: Image.Image,
+    factor: float,
+    languages: str,
+    psm: int,
+    settings: IngestSettings,
+) -> ocr.OcrOutput:
     """One Tesseract reading of ``source`` (a path, or a PIL image made from ``image``
     enlarged by ``factor``), with boxes mapped back to master pixels."""
     if not isinstance(source, str) and factor == 1.0:
