@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from catalog.models import DigitalObject, Record
@@ -142,8 +142,6 @@ def iter_all(catalog: Catalog, partner: str | None = None, batch: int = 200) -> 
 
 def count_live(catalog: Catalog, partner: str | None = None) -> int:
     """How many records :func:`iter_all` will yield."""
-    from sqlalchemy import func
-
     with catalog.session() as s:
         query = (
             select(func.count())

@@ -75,9 +75,10 @@ def has_old_marker(word: str) -> bool:
 def modern_forms(word: str, lang: str | None = None) -> tuple[str, ...]:
     """The modern spelling(s) of a folded, lower-case word; the first is the main one.
 
-    ``lang`` is an ISO 639-3 code: ``msa`` applies the Malay (Za'ba) rules, ``ind`` the
-    Indonesian ones; for any other value an old ``ch`` gives both ``kh`` (Indonesian) and
-    ``c`` (Malay). Words without an old marker come back unchanged.
+    ``lang`` is an ISO 639-3 code. The Dutch-style oe, dj, tj, nj, sj and j are rewritten
+    for every language (in Malay texts they occur in Indonesian names); an old ``ch``
+    becomes ``c`` for ``msa`` (Za'ba spelling), ``kh`` for ``ind`` (Van Ophuijsen), and
+    both for any other value. Words without an old marker come back unchanged.
     """
     if word in OLD_WORDS:
         return (OLD_WORDS[word],)

@@ -15,33 +15,8 @@ from typing import Any, Protocol, runtime_checkable
 from search.documents import RecordDoc
 from search.query import Node
 
-STORED = (
-    "oai_identifier",
-    "partner",
-    "title",
-    "titles",
-    "creators",
-    "subjects",
-    "description",
-    "year",
-    "type",
-    "languages",
-    "country",
-)
-"""Record fields every backend returns with a hit."""
-
 FIELD_BOOSTS = {"title": 5.0, "subject": 3.0, "creator": 2.5, "description": 1.5, "text": 1.0}
 """Weights of the text fields: title > subject > creator > description > full text."""
-
-FACET_SOURCES = {
-    "partner": "partner",
-    "country": "country",
-    "type": "type",
-    "language": "languages",
-    "decade": "decade",
-    "digitized": "digitized",
-    "subject": "subjects",
-}
 
 
 @dataclasses.dataclass(frozen=True)
