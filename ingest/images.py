@@ -119,12 +119,21 @@ def effective_dpi(image: Image.Image, factor: float) -> int:
     return round(dpi * factor) if dpi else 300
 
 
-def derivative(image: Image.Image, side: int, quality: int) -> bytes:
-    """A JPEG of the page whose longest side is at most ``side`` pixels."""
-    small = to_8bit(image).copy()
-    small.thumbnail((side, side), Image.Resampling.LANCZOS)
+def derivatives(
+    image: Image.Image, display_side: int, thumb_side: int, quality: int
+) -> tuple[bytes, bytes]:
+    """The page's display JPEG (longest side at most ``display_side``) and thumbnail
+    (at most ``thumb_side``), the thumbnail made from the display image."""
+    display = to_8bit(image).copy()
+    display.thumbnail((display_side, display_side), Image.Resampling.LANCZOS)
+    thumb = display.copy()
+    thumb.thumbnail((thumb_side, thumb_side), Image.Resampling.LANCZOS)
+    return _jpeg(display, quality), _jpeg(thumb, 80)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    small.save(out, "JPEG", quality=quality, optimize=True)
+    image.save(out, "JPEG", quality=quality, optimize=True)
     return out.getvalue()
 
 

@@ -122,14 +122,14 @@ def _build_pages(
     path = files.path(source.sha256)
     for order, page in enumerate(intake.iter_pages(path, settings, source.original_name), 1):
         master = put(page.master, page.master_type) if page.master else source.sha256
+        display, thumb = images.derivatives(
+            page.image, settings.display_side, settings.thumb_side, settings.display_quality
+        )
         row = Page(
             order=order,
             image_sha256=master,
-            display_sha256=put(
-                images.derivative(page.image, settings.display_side, settings.display_quality),
-                "image/jpeg",
-            ),
-            thumb_sha256=put(images.derivative(page.image, settings.thumb_side, 80), "image/jpeg"),
+            display_sha256=put(display, "image/jpeg"),
+            thumb_sha256=put(thumb, "image/jpeg"),
             width=page.image.width,
             height=page.image.height,
             ocr_status="pending",
