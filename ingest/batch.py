@@ -21,7 +21,7 @@ from catalog.records import RecordData
 from catalog.store import Catalog
 from ingest import intake
 from ingest.objects import STORED, store_file
-from ingest.settings import IngestSettings
+from ingest.settings import LANGUAGE_CODES, IngestSettings
 
 CSV_COLUMNS = ("files", "title", "creator", "date", "language", "type", "rights", "description")
 SPLIT = re.compile(r"\s*[;|]\s*")
@@ -90,7 +90,11 @@ def _item(folder: Path, line: int, row: dict[str, str]) -> Item:
         year_from=min(years) if years else None,
         year_to=max(years) if years else None,
         type=kind,
-        languages=tuple(c.lower() for c in SPLIT.split(row.get("language", "")) if c),
+        languages=tuple(
+            LANGUAGE_CODES.get(c.lower(), c.lower())
+            for c in SPLIT.split(row.get("language", ""))
+            if c
+        ),
         rights=row.get("rights") or None,
         description=row.get("description") or None,
         source_format="upload-csv",

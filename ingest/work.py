@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from catalog.models import DigitalObject, Page
 from catalog.store import Catalog
@@ -95,3 +95,35 @@ def failures(catalog: Catalog, *, limit: int = 50) -> list[dict]:
     return [{"object": o, "record": r, "error": e} for o, r, e in objs] + [
         {"page": p, "object": o, "error": e} for p, o, e in pages
     ]
+
+
+def retry_failed(catalog: Catalog, *, record_id: int | None = None) -> tuple[int, int]:
+    """Put failed objects and pages (optionally of one record) back to be done again;
+    returns ``(objects, pages)`` changed. Objects with a file go back to ``stored``,
+    harvested ones without a file to ``pending`` (to be fetched)."""
+    with catalog.session() as s:
+        objects = select(DigitalObject.id).where(DigitalObject.status == FAILED)
+        pages = (
+            select(Page.id)
+            .join(DigitalObject, Page.object_id == DigitalObject.id)
+            .where(Page.ocr_status == FAILED)
+        )
+        if record_id is not None:
+            objects = objects.where(DigitalObject.record_id == record_id)
+            pages = pages.where(DigitalObject.record_id == record_id)
+        object_ids, page_ids = list(s.scalars(objects)), list(s.scalars(pages))
+        for has_file, status in ((True, "stored"), (False, "pending")):
+            s.execute(
+                update(DigitalObject)
+                .where(
+                    DigitalObject.id.in_(object_ids),
+                    DigitalObject.file_sha256.isnot(None)
+                    if has_file
+                    else DigitalObject.file_sha256.is_(None),
+                )
+                .values(status=status, error=None)
+            )
+        s.execute(
+            update(Page).where(Page.id.in_(page_ids)).values(ocr_status=PENDING, ocr_error=None)
+        )
+    return len(object_ids), len(page_ids)

@@ -60,16 +60,22 @@ def worker(processes: int | None) -> None:
 @click.option(
     "--record", "record_id", type=int, help="Queue the unfinished work of one record first."
 )
+@click.option("--retry-failed", is_flag=True, help="Try failed objects and pages again.")
 @click.option("--processes", type=click.IntRange(1, 256), help="Processes (default: one per core).")
 @with_appcontext
-def ocr_command(pending: bool, record_id: int | None, processes: int | None) -> None:
+def ocr_command(
+    pending: bool, record_id: int | None, processes: int | None, retry_failed: bool = False
+) -> None:
     """Run queued jobs in the foreground with a progress bar; exits when the queue is empty."""
     from portal.foreground import run_queue
 
     services = get_services()
     jobs = services.queue
     _check_tesseract(jobs)
-    if pending or record_id is not None:
+    if retry_failed:
+        objects, pages = work.retry_failed(services.catalog, record_id=record_id)
+        click.echo(f"Trying again {objects} failed object(s) and {pages} failed page(s).")
+    if pending or retry_failed or record_id is not None:
         todo = jobs.enqueue_pending(record_id)
         click.echo(
             f"Queued {len(todo.fetch)} scan fetch(es), {len(todo.ingest)} object(s) to "

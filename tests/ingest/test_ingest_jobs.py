@@ -136,11 +136,20 @@ def test_bad_master_fails_without_retry(app, runner, tmp_path):
         services = get_services()
         with services.catalog.session() as s:
             s.get(Page, page.id).ocr_status = "pending"
+        master = services.files.read(page.image_sha256)
         services.files.path(page.image_sha256).unlink()
         services.queue.ocr_page(page.id)
         assert run_queue(services.queue, processes=1) == 1
     [page] = _pages(app)
     assert page.ocr_status == "failed" and "missing" in page.ocr_error
+    result = runner.invoke(args=["ocr"])
+    assert "0 done, 1 failed" in result.output and "missing" in result.output
+    with app.app_context():
+        get_services().files.put_bytes(master)
+    result = runner.invoke(args=["ocr", "--retry-failed"])
+    assert "Trying again 0 failed object(s) and 1 failed page(s)" in result.output
+    [page] = _pages(app)
+    assert page.ocr_status == "done" and page.ocr_error is None
 
 
 @pytest.mark.redis
