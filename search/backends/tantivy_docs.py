@@ -7,7 +7,7 @@ from typing import Any
 
 import tantivy
 
-from search.analysis import KINDS, Analysed, Analyzer
+from search.analysis import KINDS, Analysed, Analyzer, fold
 from search.backends.base import FIELD_BOOSTS, Plan
 from search.backends.tantivy_query import Occur, Q, filters_query
 from search.documents import RecordDoc
@@ -58,7 +58,7 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
         for value in dict.fromkeys(values):
             if value:
                 record.add_text(field, value)
-    record.add_text("title_sort", (doc.title or "").casefold()[:200])
+    record.add_text("title_sort", fold(doc.title or "")[:200])
     record.add_bytes("data", json.dumps(_stored(doc), ensure_ascii=False).encode())
     lang = doc.lang
     pages = [p for p in doc.pages if p.text]

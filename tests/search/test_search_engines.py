@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from catalog.errors import BackendUnavailable, ConfigError
@@ -110,3 +112,44 @@ def test_elasticsearch_unreachable_is_backend_unavailable():
     backend = open_backend("http://127.0.0.1:9/?prefix=nowhere")
     with pytest.raises(BackendUnavailable, match="unreachable"):
         backend.count()
+
+
+KILLED_REBUILD = """
+import sys, time
+from search.backends import open_backend
+from search.documents import RecordDoc
+
+backend = open_backend(sys.argv[1])
+
+def docs():
+    for rid in range(100, 100_000):
+        yield RecordDoc(rid, f"oai:t:{rid}", "p-one", "MY", "book", "kapal baru")
+        if rid == 150:
+            print("writing", flush=True)
+            time.sleep(60)
+
+backend.rebuild(docs())
+"""
+
+
+def test_a_rebuild_killed_midway_leaves_the_old_index(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    url = f"tantivy://{tmp_path / 'ix'}"
+    open_backend(url).index([doc(1, "rumah lama")])
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_REBUILD, url],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
+    assert child.stdout.readline().strip() == "writing"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    backend = open_backend(url)
+    assert backend.count() == 1 and total(backend, "rumah") == 1
+    assert backend.rebuild([doc(2, "kapal")]) == 1  # the lock died with the process
+    assert total(backend, "kapal") == 1 and total(backend, "rumah") == 0
