@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -32,6 +33,25 @@ def _scans(folder, count, lines=MALAY):
 def _partner(app):
     with app.app_context():
         get_services().catalog.add_partner("arsip-test", name="Arsip", country="ID")
+
+
+def _wait_until_group_is_gone(group: int, timeout: float = 30) -> None:
+    """Wait until no live (non-zombie) process of a process group is left, as after a
+    machine restart; SIGKILL is delivered asynchronously to the worker's children."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+                alive.append(stat.parent.name)
+        if not alive:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"processes of group {group} still alive: {alive}")
 
 
 def _pages(app):
@@ -190,6 +210,7 @@ def test_worker_killed_mid_batch_resumes_and_ocrs_each_page_once(
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(10)
+        _wait_until_group_is_gone(worker.pid)
     pages = _pages(app)
     done_before = {p.id: p.ocr_at for p in pages if p.ocr_status == "done"}
     assert 2 <= len(done_before) < 10, "the worker should be killed mid-batch"
