@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,6 +67,7 @@ def elasticsearch_url():
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the wrapper and the server
         )
     except (OSError, RuntimeError) as exc:
         _unavailable(str(exc))
@@ -78,13 +80,29 @@ def elasticsearch_url():
         except requests.RequestException:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            _stop(process)
             _unavailable(f"noida-db did not start on port {port}")
         time.sleep(0.2)
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    _stop(process)
     shutil.rmtree(data, ignore_errors=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop noida-db's whole process group (the Python wrapper and the server it runs)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            continue
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)  # the server may outlive its wrapper briefly
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
