@@ -3,11 +3,12 @@
 Layout: ``<path>/CURRENT`` names the live generation folder ``<path>/g<N>``. A rebuild
 writes ``g<N+1>`` beside it and switches ``CURRENT`` atomically, so searches never see
 an empty index; readers notice the switch on their next search. Writers (the worker,
-``warisan reindex``) take an exclusive lock on ``<path>/writer.lock``; readers in every
-web process pick up commits by reloading.
+``warisan reindex``) take an exclusive lock on ``<path>/writer.lock``; a reader reloads
+as soon as the generation's ``meta.json`` changed (another process committed).
 
-Text is analysed in Python (:mod:`search.analysis`) into pre-tokenized ``F_w``/``F_id``/
-``F_en`` fields; facet values are raw fast fields counted with a terms aggregation.
+Text is analysed in Python (:mod:`search.analysis`) into ``F_w``/``F_id``/``F_en`` fields
+of ready terms (split on spaces by tantivy, or pre-tokenized when a word has alternative
+forms at one position); facet values are raw fast fields counted with terms aggregations.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from search.suggest import closest
 
 HEAP = 64_000_000
 SUGGEST_FIELDS = ("title", "subject", "description", "text")
-BATCH = 500
 
 
 class TantivyBackend:
