@@ -120,14 +120,20 @@ class Analysed:
 
     text: str
     entries: list[Entry]
+    _terms: dict[str, str | None] = dataclasses.field(default_factory=dict, compare=False)
 
     def terms(self, kind: str) -> str | None:
         """The ``kind`` keys as space-separated terms, one per word; None when some word
-        has alternative forms (then use :meth:`tokens`, which keeps them at one position)."""
-        index = KINDS.index(kind)
-        if any(e.several and len(e.keys[kind]) > 1 for e in [e for e in self.entries if e.several]):
-            return None
-        return " ".join([e.firsts[index] for e in self.entries])
+        has alternative forms (then use :meth:`tokens`, which keeps them at one position).
+        Computed once per kind (a page's terms serve its page and its record)."""
+        if kind not in self._terms:
+            index = KINDS.index(kind)
+            several = [e for e in self.entries if e.several]
+            if any(len(e.keys[kind]) > 1 for e in several):
+                self._terms[kind] = None
+            else:
+                self._terms[kind] = " ".join([e.firsts[index] for e in self.entries])
+        return self._terms[kind]
 
     def tokens(self, kind: str) -> list[tuple[str, int, int, int]]:
         """``(term, position, start, end)`` for every key of ``kind``."""
