@@ -61,20 +61,20 @@ class Analyzer:
         self._id = Stemmer.Stemmer("indonesian")
         self._en = Stemmer.Stemmer("english")
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
-        self._entries: dict[tuple[str, str | None], Entry] = {}
+        self._entries: dict[str | None, dict[str, Entry]] = {}
 
     def entry(self, surface: str, lang: str | None) -> Entry:
         """The cached :class:`Entry` of a word as written (folding is the costly step)."""
-        key = (surface, lang)
-        found = self._entries.get(key)
+        cache = self._entries.setdefault(lang, {})
+        found = cache.get(surface)
         if found is None:
             keys = self.keys(fold(surface), lang)
             found = Entry(
                 keys, tuple(keys[k][0] for k in KINDS), any(len(keys[k]) > 1 for k in KINDS)
             )
-            if len(self._entries) >= MAX_CACHE:
-                self._entries.clear()
-            self._entries[key] = found
+            if len(cache) >= MAX_CACHE:
+                cache.clear()
+            cache[surface] = found
         return found
 
     def _keys(self, folded: str, lang: str | None) -> dict[str, tuple[str, ...]]:
@@ -98,11 +98,12 @@ class Analyzer:
 
     def analyse(self, text: str, lang: str | None = None) -> Analysed:
         """The keys of every word of ``text``, ready to index (see :class:`Analysed`)."""
-        entries = self._entries
-        out = []
-        for surface in WORD.findall(text or ""):
-            found = entries.get((surface, lang))
-            out.append(found if found is not None else self.entry(surface, lang))
+        words = WORD.findall(text or "")
+        out = list(map(self._entries.setdefault(lang, {}).get, words))  # cached: C speed
+        if None in out:
+            out = [
+                e if e is not None else self.entry(w, lang) for e, w in zip(out, words, strict=True)
+            ]
         return Analysed(text, out)
 
 

@@ -27,8 +27,9 @@ def build_schema() -> tantivy.Schema:
     b.add_text_field("title_sort", tokenizer_name="raw", fast=True)
     b.add_bytes_field("data", stored=True)
     for field in FIELD_BOOSTS:
-        for kind in KINDS:
-            b.add_text_field(f"{field}_{kind}", tokenizer_name=TOKENIZER, index_option="position")
+        for kind in KINDS:  # phrases use the stems: the plain forms need no positions
+            option = "freq" if kind == "w" else "position"
+            b.add_text_field(f"{field}_{kind}", tokenizer_name=TOKENIZER, index_option=option)
     return b.build()
 
 
