@@ -33,3 +33,10 @@ def detect_language(text: str | None, *, min_confidence: float = 0.5) -> str | N
     if not values or values[0].value < min_confidence:
         return None
     return CODES.get(values[0].language)
+
+
+def warm_up() -> None:
+    """Load the language models now (they load lazily on first use). Call it before a
+    worker forks its processes: the children then share the loaded models."""
+    detect_language("Kerajaan negeri akan membina sekolah baharu")
+    detect_language("Pemerintah daerah akan membangun sekolah baru di wilayah pedesaan. " * 4)

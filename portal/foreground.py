@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable
 
+from ingest import language
 from portal.tasks import Jobs, make_huey
 
 _JOBS: Jobs | None = None
@@ -35,6 +36,7 @@ def run_queue(
     global _JOBS
     _JOBS = jobs
     reader = make_huey(jobs.config["QUEUE_URL"], blocking=False).storage
+    language.warm_up()  # loaded once, shared by the forked children
     jobs.huey.storage.close()  # children open their own connection
     processes = processes or os.cpu_count() or 1
     finished = 0

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from catalog.errors import WarisanError
-from ingest import batch, ocr, work
+from ingest import batch, language, ocr, work
 from portal.services import get_services
 
 
@@ -42,6 +42,7 @@ def worker(processes: int | None) -> None:
     _check_tesseract(jobs)
     todo = jobs.enqueue_pending()
     click.echo(f"Resumed {len(todo)} unfinished job(s).", err=True)
+    language.warm_up()  # loaded once here, shared by the forked worker processes
     jobs.huey.storage.close()
     services.close()  # worker processes open their own connections
     consumer = jobs.huey.create_consumer(
