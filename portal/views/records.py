@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, send_file
 from flask_babel import get_locale
 
-from catalog.errors import InvalidInput, SearchError
+from catalog.errors import InvalidInput, NotFound, SearchError
 from portal import citations, reading, urls
 from portal.inside import search_inside
 from portal.services import get_services
@@ -72,13 +72,9 @@ def file(sha256: str):
     """A page image or derivative: content-addressed, so cached forever (ETag = sha256)."""
     services = get_services()
     row = reading.public_file(services.catalog, sha256)
-    if request.if_none_match.contains(sha256):
-        response = Response(status=304)
-    else:
-        response = current_app.response_class(
-            services.files.open(sha256), mimetype=row.media_type, direct_passthrough=True
-        )
-        response.content_length = row.size
-    response.set_etag(sha256)
+    path = services.files.path(sha256)
+    if not path.is_file():
+        raise NotFound(f"file {sha256} is missing from the file store", sha256=sha256)
+    response = send_file(path, mimetype=row.media_type, etag=sha256, conditional=True)
     response.headers["Cache-Control"] = IMMUTABLE
     return response
