@@ -37,6 +37,9 @@ def record(record_id: int):
         except SearchError:  # the record page stays usable when search is down
             current_app.logger.exception("search inside record %s failed", row.id)
             inside_failed = True
+    if hits and "page" not in request.args:  # open the first page with a hit
+        numbers = {page.id: n for n, page in enumerate(pages, start=1)}
+        number = min(numbers.get(hit.page_id, number) for hit in hits)
     permalink = urls.permalink(row.id)
     thumb = pages[0].thumb_sha256 if pages else None
     thumb_url = urls.absolute("records.file", sha256=thumb) if thumb else None

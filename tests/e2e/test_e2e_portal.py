@@ -109,7 +109,7 @@ def test_page_strip_switches_page_and_text(live, page):
     page.click(".page-strip a[data-page='2']")
     page.wait_for_function("() => location.search.includes('page=2')")
     page.wait_for_function(
-        "() => document.querySelector('#page-text pre').textContent === 'Hikajat'"
+        "() => document.querySelector('#page-text pre').textContent === 'Hikajat\\nKapuas'"
     )
     assert page.locator(".page-strip a[aria-current='page']").get_attribute("data-page") == "2"
     assert page.problems == []

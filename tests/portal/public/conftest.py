@@ -22,6 +22,7 @@ WORDS = [
     ["radja", 240, 60, 120, 40, 88.0, 1],
     ["Sambas", 40, 140, 170, 40, 93.0, 2],
 ]
+SECOND_PAGE_WORDS = [WORDS[0], ["Kapuas", 300, 400, 160, 40, 90.0, 2]]
 
 
 @dataclasses.dataclass
@@ -137,7 +138,7 @@ def build_library(app) -> Library:
             master_sha = _store(s, services.files, master, "image/png")
             display_sha = _store(s, services.files, _jpeg((400, 300)), "image/jpeg")
             thumb_sha = _store(s, services.files, _jpeg((100, 75)), "image/jpeg")
-            second_sha = _store(s, services.files, _png((800, 600), WORDS[:1]), "image/png")
+            second_sha = _store(s, services.files, _png((800, 600), SECOND_PAGE_WORDS), "image/png")
             obj = DigitalObject(record_id=outcomes[0].record_id, label="Naskah", status="done")
             s.add(obj)
             s.flush()
@@ -162,8 +163,8 @@ def build_library(app) -> Library:
                     image_sha256=second_sha,
                     width=800,
                     height=600,
-                    text="Hikajat",
-                    words=WORDS[:1],
+                    text="Hikajat\nKapuas",
+                    words=SECOND_PAGE_WORDS,
                     ocr_status="done",
                 ),
             ]

@@ -109,3 +109,18 @@ def test_did_you_mean_links_to_the_corrected_search(client, indexed):
     link = doc.xpath("//p[@class='suggestion']/a")[0]
     assert link.text == "pontianak"
     assert parse_qs(urlsplit(link.get("href")).query) == {"q": ["pontianak"], "country": ["ID"]}
+
+
+def test_record_page_opens_on_the_first_page_with_a_hit(client, indexed):
+    import json
+
+    doc = html.fromstring(client.get(f"/records/{indexed.manuscript}?q=sambas").data)
+    assert doc.find_class("viewer")[0].get("data-page") == "1"
+    second = html.fromstring(client.get(f"/records/{indexed.manuscript}?q=kapuas").data)
+    assert second.find_class("viewer")[0].get("data-page") == "2"
+    no_pages = html.fromstring(client.get(f"/records/{indexed.plain}?q=peta").data)
+    assert not no_pages.find_class("viewer")  # no pages: no viewer, no error
+    chosen = html.fromstring(client.get(f"/records/{indexed.manuscript}?q=hikajat&page=2").data)
+    viewer = chosen.find_class("viewer")[0]
+    assert viewer.get("data-page") == "2"
+    assert {h["n"] for h in json.loads(viewer.get("data-hits"))} == {1, 2}
