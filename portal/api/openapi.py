@@ -51,9 +51,93 @@ def _ok(description: str, schema: dict) -> dict:
     }
 
 
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+STR, INT = {"type": "string"}, {"type": "integer"}
+NSTR, NINT = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
+STRS = {"type": "array", "items": STR}
+BOX = {
+    "type": "object",
+    "properties": {"x": INT, "y": INT, "w": INT, "h": INT, "text": STR},
+    "description": "A box in the master image's pixels.",
+}
+SCHEMAS: dict[str, Any] = {
+    "Record": {
+        "type": "object",
+        "required": ["id", "permalink", "title", "type", "partner", "pages"],
+        "properties": {
+            "id": INT,
+            "permalink": STR,
+            "title": NSTR,
+            "titles": {"type": "array", "items": {"type": "object"}},
+            "creators": STRS,
+            "subjects": STRS,
+            "description": NSTR,
+            "date_original": NSTR,
+            "year_from": NINT,
+            "year_to": NINT,
+            "type": STR,
+            "languages": {**STRS, "description": "ISO 639-3 codes"},
+            "rights": NSTR,
+            "identifiers": STRS,
+            "source_url": NSTR,
+            "partner": {"type": "object"},
+            "provenance": {"type": "object"},
+            "pages": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "Page": {
+        "type": "object",
+        "required": ["record_id", "number", "text", "words"],
+        "properties": {
+            "record_id": INT,
+            "number": INT,
+            "width": NINT,
+            "height": NINT,
+            "language": NSTR,
+            "text": STR,
+            "words": {"type": "array", "items": BOX},
+        },
+    },
+    "SearchResult": {
+        "type": "object",
+        "required": ["total", "hits", "facets"],
+        "properties": {
+            "query": {"type": "object"},
+            "total": INT,
+            "suggestion": NSTR,
+            "hits": {"type": "array", "items": {"type": "object"}},
+            "facets": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+    },
+    "InsideResult": {
+        "type": "object",
+        "properties": {
+            "record_id": INT,
+            "q": STR,
+            "hits": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "number": NINT,
+                        "snippet": STR,
+                        "boxes": {"type": "array", "items": BOX},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
 def document(base_url: str) -> dict[str, Any]:
     """The API description with ``base_url`` as its server."""
-    obj = {"type": "object"}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -68,7 +152,10 @@ def document(base_url: str) -> dict[str, Any]:
                     "summary": "Search records with facets",
                     "operationId": "search",
                     "parameters": _search_params(),
-                    "responses": {**_ok("Hits, facets and a suggestion.", obj), "400": ERROR},
+                    "responses": {
+                        **_ok("Hits, facets and a suggestion.", _ref("SearchResult")),
+                        "400": ERROR,
+                    },
                 }
             },
             "/api/records/{record_id}": {
@@ -76,7 +163,7 @@ def document(base_url: str) -> dict[str, Any]:
                     "summary": "One record with provenance and its pages",
                     "operationId": "getRecord",
                     "parameters": [RECORD_ID],
-                    "responses": {**_ok("The record.", obj), "404": ERROR},
+                    "responses": {**_ok("The record.", _ref("Record")), "404": ERROR},
                 }
             },
             "/api/records/{record_id}/pages/{number}": {
@@ -87,7 +174,7 @@ def document(base_url: str) -> dict[str, Any]:
                         RECORD_ID,
                         _param("number", "path", {"type": "integer"}, "Page, from 1.", True),
                     ],
-                    "responses": {**_ok("The page.", obj), "404": ERROR},
+                    "responses": {**_ok("The page.", _ref("Page")), "404": ERROR},
                 }
             },
             "/api/records/{record_id}/search": {
@@ -98,11 +185,16 @@ def document(base_url: str) -> dict[str, Any]:
                         RECORD_ID,
                         _param("q", "query", {"type": "string"}, "Words to find.", True),
                     ],
-                    "responses": {**_ok("Page hits.", obj), "400": ERROR, "404": ERROR},
+                    "responses": {
+                        **_ok("Page hits.", _ref("InsideResult")),
+                        "400": ERROR,
+                        "404": ERROR,
+                    },
                 }
             },
         },
         "components": {
+            "schemas": SCHEMAS,
             "responses": {
                 "Error": {
                     "description": "An error with a message.",
@@ -119,6 +211,6 @@ def document(base_url: str) -> dict[str, Any]:
                         }
                     },
                 }
-            }
+            },
         },
     }

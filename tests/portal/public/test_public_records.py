@@ -178,3 +178,23 @@ def test_record_page_survives_a_search_failure(tmp_path):
         assert client.get("/search?q=radja").status_code == 503
     finally:
         app.extensions["warisan"].close()
+
+
+def test_api_answers_match_the_openapi_schemas(client, library):
+    from jsonschema import Draft202012Validator
+
+    doc = client.get("/api/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+
+    def check(name, data):
+        schema = {**schemas[name], "components": doc["components"]}
+        errors = list(Draft202012Validator(schema).iter_errors(data))
+        assert errors == [], (name, [e.message for e in errors])
+
+    assert list(Draft202012Validator(schemas["Record"]).iter_errors({"id": "1"}))  # it checks
+    check("Record", client.get(f"/api/records/{library.manuscript}").get_json())
+    check("Record", client.get(f"/api/records/{library.hostile}").get_json())
+    check("Page", client.get(f"/api/records/{library.manuscript}/pages/1").get_json())
+    for path, op in (("/api/records/{record_id}", "getRecord"), ("/api/search", "search")):
+        ref = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert ref["schema"]["$ref"].startswith("#/components/schemas/"), op

@@ -124,3 +124,15 @@ def test_record_page_opens_on_the_first_page_with_a_hit(client, indexed):
     viewer = chosen.find_class("viewer")[0]
     assert viewer.get("data-page") == "2"
     assert {h["n"] for h in json.loads(viewer.get("data-hits"))} == {1, 2}
+
+
+def test_search_and_inside_answers_match_the_openapi_schemas(client, indexed):
+    from jsonschema import Draft202012Validator
+
+    schemas = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    for name, path in (
+        ("SearchResult", "/api/search?q=sambas&country=MY"),
+        ("InsideResult", f"/api/records/{indexed.manuscript}/search?q=sambas"),
+    ):
+        data = client.get(path).get_json()
+        assert list(Draft202012Validator(schemas[name]).iter_errors(data)) == [], name
