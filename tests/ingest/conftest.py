@@ -66,6 +66,12 @@ ENGLISH = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _keep_pillow_limit(monkeypatch):
+    """Intake sets Pillow's global decompression-bomb limit; give other suites theirs back."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)
+
+
 @pytest.fixture
 def settings() -> IngestSettings:
     return IngestSettings()
