@@ -15,6 +15,8 @@ import os
 import time
 from collections.abc import Callable
 
+from huey import MemoryHuey
+
 from ingest import language
 from portal.tasks import Jobs, make_huey
 
@@ -35,6 +37,8 @@ def run_queue(
     """
     global _JOBS
     _JOBS = jobs
+    if isinstance(jobs.huey, MemoryHuey):  # a queue in this process only: no children
+        return _run_here(jobs, on_done)
     reader = make_huey(jobs.config["QUEUE_URL"], blocking=False).storage
     language.warm_up()  # loaded once, shared by the forked children
     jobs.huey.storage.close()  # children open their own connection
@@ -62,6 +66,23 @@ def run_queue(
             if on_done and done:
                 on_done(finished, finished + len(running) + reader.queue_size())
     return finished
+
+
+def _run_here(jobs: Jobs, on_done: Callable[[int, int], None] | None) -> int:
+    """Run an in-memory queue in this process, one task after another."""
+    finished = 0
+    while True:
+        _release_due(jobs.huey.storage)
+        task = jobs.huey.dequeue()
+        if task is None:
+            if jobs.huey.scheduled_count() == 0:
+                return finished
+            time.sleep(0.05)
+            continue
+        jobs.huey.execute(task)
+        finished += 1
+        if on_done:
+            on_done(finished, finished + jobs.huey.pending_count())
 
 
 def _release_due(reader) -> None:

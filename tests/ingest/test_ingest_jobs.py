@@ -241,3 +241,15 @@ def test_ocr_text_is_searchable_with_hit_boxes_after_the_reindex_job(app, runner
     assert [h.page_id for h in hits] == [page.id]
     word = next(w for w in page.words if w[0] == "sekolah")
     assert (word[1], word[2], word[3], word[4]) in {(b.x, b.y, b.w, b.h) for b in hits[0].boxes}
+
+
+def test_in_memory_queue_runs_in_the_foreground_process(app, runner, tmp_path):
+    app.config["QUEUE_URL"] = "memory://"
+    _partner(app)
+    runner.invoke(
+        args=["ingest", str(_scans(tmp_path / "s", 1, ENGLISH)), "--partner", "arsip-test"]
+    )
+    result = runner.invoke(args=["ocr"])
+    assert "Pages: 1 done, 0 failed, 0 unfinished" in result.output, result.output
+    [page] = _pages(app)
+    assert page.language == "eng"
