@@ -69,6 +69,7 @@ class TantivyBackend:
         self._stamp: int | None = None
         self._meta: tuple[int, int, int] | None = None
         self._index: tantivy.Index | None = None
+        self._error: BackendUnavailable | None = None
         self._open_current()
 
     # -- opening and generations ---------------------------------------------------------
@@ -85,8 +86,13 @@ class TantivyBackend:
                     _write_pointer(pointer, "g1")
         name = pointer.read_text().strip()
         self._stamp = pointer.stat().st_mtime_ns
-        if name != self._generation:
-            self._open_generation(name, create=False)
+        if name != self._generation or self._index is None:
+            try:
+                self._open_generation(name, create=False)
+                self._error = None
+            except BackendUnavailable as exc:  # e.g. built by another tantivy version or
+                self._index, self._generation = None, name  # schema: a rebuild still works
+                self._error = exc
 
     def _open_generation(self, name: str, *, create: bool) -> None:
         folder = self.root / name
@@ -103,14 +109,18 @@ class TantivyBackend:
         self._meta = self._meta_stamp()
 
     def _fresh(self) -> tantivy.Index:
-        """The live index, reopened when another process switched generations."""
+        """The live index, reopened when another process switched generations; raises
+        :class:`BackendUnavailable` (run ``warisan reindex``) when it cannot be read."""
         try:
             stamp = self._pointer().stat().st_mtime_ns
         except OSError:
             stamp = None
         if stamp != self._stamp:
             self._open_current()
-        assert self._index is not None
+        if self._index is None:
+            raise self._error or BackendUnavailable(
+                "the search index is closed", setting="SEARCH_URL"
+            )
         meta = self._meta_stamp()
         if meta != self._meta:  # another process committed: see it now, not after a delay
             self._index.reload()
@@ -155,7 +165,8 @@ class TantivyBackend:
 
     def rebuild(self, docs: Iterable[RecordDoc], progress: Progress | None = None) -> int:
         with writer_lock(self.root, self.lock_timeout):
-            self._fresh()
+            if self._pointer().exists():
+                self._open_current()  # only to learn the live generation's name
             old = self._generation or "g0"
             new = f"g{int(old[1:]) + 1}"
             shutil.rmtree(self.root / new, ignore_errors=True)

@@ -76,12 +76,17 @@ def test_one_writer_at_a_time(tmp_path):
     assert backend.index([doc(1, "x")]) == 1
 
 
-def test_an_unreadable_index_says_to_reindex(tmp_path):
+def test_an_unreadable_index_says_to_reindex_and_reindex_repairs_it(tmp_path):
     url = f"tantivy://{tmp_path / 'ix'}"
     open_backend(url).index([doc(1, "x")])
     (tmp_path / "ix" / "g1" / "meta.json").write_text("{not json")
+    backend = open_backend(url)  # the portal still starts
     with pytest.raises(BackendUnavailable, match="warisan reindex"):
-        open_backend(url)
+        backend.search(Plan(parse("x")))
+    with pytest.raises(BackendUnavailable, match="warisan reindex"):
+        backend.index([doc(2, "y")])
+    assert backend.rebuild([doc(3, "kapal")]) == 1  # and `warisan reindex` repairs it
+    assert total(backend, "kapal") == 1
 
 
 @pytest.mark.parametrize(
