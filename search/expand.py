@@ -1,8 +1,14 @@
-"""Glossary expansion of a query tree (pure): word runs that name a concept become
-:class:`search.query.Concept` nodes carrying the glossary's other terms."""
+"""Query tree rewriting (pure): glossary concepts, and function words made optional.
+
+Word runs that name a glossary concept become :class:`search.query.Concept` nodes
+carrying the glossary's other terms. Function words ("of", "the", "yang", "di"…) next to
+content words are dropped from the all-words-must-match rule, so "map of Sibu" finds
+"Sibu -- Peta"; inside quotes they stay.
+"""
 
 from __future__ import annotations
 
+from search.analysis import fold
 from search.glossary import MAX_WORDS, Glossary
 from search.query import And, Concept, Node, Not, Or, Phrase, Term
 
@@ -65,3 +71,32 @@ def _concept(words: tuple[str, ...], glossary: Glossary) -> Concept | None:
     if not found:
         return None
     return Concept(words, tuple(t for _, t in found), tuple(lang for lang, _ in found))
+
+
+STOPWORDS = frozenset(
+    str.split(
+        # English
+        "a an and are as at be by for from in into is it of on or the to was were with "
+        # Indonesian and Malay
+        "dan di ke dari yang untuk pada dengan itu ini atau dalam oleh akan ada sebagai "
+        "daripada kepada bagi serta iaitu yaitu ialah adalah pun lah kah"
+    )
+)
+"""Function words that never decide whether a record matches a multi-word query."""
+
+
+def relax(node: Node | None) -> Node | None:
+    """``node`` without the function words of its word lists (when content words remain)."""
+    if isinstance(node, Or):
+        return Or(tuple(relax(c) for c in node.children))
+    if not isinstance(node, And):
+        return node
+    kept = tuple(c for c in node.children if not _stopword(c))
+    if not any(not isinstance(c, Not) for c in kept):
+        return node
+    children = tuple(relax(c) for c in kept)
+    return children[0] if len(children) == 1 else And(children)
+
+
+def _stopword(node: Node) -> bool:
+    return _plain(node) and fold(node.text) in STOPWORDS  # type: ignore[union-attr]

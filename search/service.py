@@ -19,7 +19,7 @@ from catalog.store import Catalog
 from search import documents
 from search.analysis import Analyzer
 from search.backends.base import Matches, Plan, SearchBackend
-from search.expand import expand
+from search.expand import expand, relax
 from search.glossary import Glossary
 from search.highlight import Matcher, boxes, highlight_value, query_words, snippet
 from search.query import parse
@@ -87,8 +87,13 @@ class SearchService:
                 max_results=self.max_results,
             )
         filters = {k: tuple(str(v) for v in vs) for k, vs in query.filters.items() if vs}
-        node = expand(parse(query.text), self.glossary)
+        node = self.tree(query.text)
         return Plan(node, filters, query.sort, offset, query.page_size, query.facets)
+
+    def tree(self, text: str):
+        """The query tree of a text: parsed, glossary-expanded, function words relaxed."""
+        node = expand(parse(text), self.glossary)
+        return node if self.analyzer.plain else relax(node)
 
     def _hits(self, matches: Matches, plan: Plan) -> tuple[Hit, ...]:
         matcher = Matcher(plan.node, self.analyzer, expand=self.glossary is not None)
@@ -153,7 +158,7 @@ class SearchService:
         self, record_id: int, text: str, lang: str | None = None
     ) -> tuple[PageHit, ...]:
         """Pages of one record matching ``text``, in page order, with snippets and hit boxes."""
-        node = expand(parse(text), self.glossary)
+        node = self.tree(text)
         if node is None:
             return ()
         plan = Plan(node, facets=False)

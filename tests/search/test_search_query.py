@@ -95,3 +95,14 @@ def test_snippet_centres_on_hits_and_boxes_follow_words():
     words = [["di", 0, 0, 20, 10, 90, 0], ["soengai,", 30, 0, 80, 10, 85, 0], ["bad"], [None]]
     assert [b.text for b in boxes(words, matcher)] == ["soengai,"]
     assert snippet("nothing here", matcher) is None
+
+
+def test_function_words_do_not_decide_a_match():
+    from search.expand import relax
+
+    assert relax(parse("map of Sibu")) == And((Term("map"), Term("Sibu")))
+    assert relax(parse("rumah yang besar")) == And((Term("rumah"), Term("besar")))
+    assert relax(parse("the of")) == And((Term("the"), Term("of")))  # nothing else: kept
+    assert relax(parse('"map of Sibu"')) == Phrase(("map", "of", "Sibu"))
+    assert relax(parse("title:the Sibu")) == And((Term("the", "title"), Term("Sibu")))
+    assert relax(parse("of -Sibu")) == And((Term("of"), Not(Term("Sibu"))))
