@@ -13,8 +13,7 @@ import hashlib
 import json
 from typing import Any
 
-# Fields of RecordData that are copied onto the Record row as they are.
-RECORD_FIELDS = (
+DESCRIPTIVE_FIELDS = (
     "title",
     "titles",
     "creators",
@@ -28,12 +27,18 @@ RECORD_FIELDS = (
     "rights",
     "identifiers",
     "source_url",
+)
+"""The fields that describe the item itself (what a provider or an API exposes)."""
+
+RECORD_FIELDS = (
+    *DESCRIPTIVE_FIELDS,
     "scan_urls",
     "sets",
     "extra",
     "source_format",
     "quality_flags",
 )
+"""Fields of RecordData copied onto the Record row as they are."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,23 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.models import Page, Record
+from catalog.records import DESCRIPTIVE_FIELDS
 from search.types import SearchQuery, SearchResult
 
-RECORD_FIELDS = (
-    "title",
-    "titles",
-    "creators",
-    "subjects",
-    "description",
-    "date_original",
-    "year_from",
-    "year_to",
-    "type",
-    "languages",
-    "rights",
-    "identifiers",
-    "source_url",
-)
+RECORD_FIELDS = DESCRIPTIVE_FIELDS
 
 
 def _time(value) -> str | None:

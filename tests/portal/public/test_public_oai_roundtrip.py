@@ -8,24 +8,11 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from catalog.records import DESCRIPTIVE_FIELDS
 from catalog.store import Catalog
 from portal.services import get_services
 
-FIELDS = (
-    "title",
-    "titles",
-    "creators",
-    "subjects",
-    "description",
-    "date_original",
-    "year_from",
-    "year_to",
-    "type",
-    "languages",
-    "rights",
-    "identifiers",
-    "source_url",
-)
+FIELDS = DESCRIPTIVE_FIELDS
 
 
 @pytest.fixture
