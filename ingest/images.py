@@ -46,7 +46,7 @@ def load_frame(image: Image.Image, name: str) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
-            return ImageOps.exif_transpose(image.copy()) or image.copy()
+            return ImageOps.exif_transpose(image)  # a new image, upright
     except (*BAD_IMAGE_ERRORS, Image.DecompressionBombWarning) as exc:
         raise IngestError(f"{name}: image data is broken or truncated ({exc})", file=name) from exc
 
