@@ -181,3 +181,11 @@ def test_objects_files_and_pages_hang_together(catalog):
     assert row.objects[0].pages[0].words == [["kata", 1, 2, 3, 4, 96.0, 1]]
     with pytest.raises(Conflict), catalog.session() as s:
         s.add(Page(object_id=row.objects[0].id, order=1, image_sha256=sha))
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_catalog):
+    with sqlite_catalog.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with pytest.raises(Conflict), sqlite_catalog.session() as s:
+        s.add(DigitalObject(record_id=12345, origin="uploaded"))
