@@ -11,7 +11,6 @@ error.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 from typing import Any
@@ -220,7 +219,7 @@ def _record_settled(jobs: Jobs, record_id: int) -> bool:
 
 def _fetch(jobs: Jobs, object_id: int) -> None:
     """Fetch a harvested object's scan into the file store and point the object at it."""
-    from harvester.scans import fetch_scan  # the harvester's scan fetcher
+    from harvester.scans import fetch_scan, private_allowed  # the harvester's scan fetcher
 
     services = jobs.services()
     with services.catalog.session() as s:
@@ -237,9 +236,9 @@ def _fetch(jobs: Jobs, object_id: int) -> None:
         url,
         allowed_hosts=hosts,
         files=services.files,
-        max_bytes=jobs.settings.max_file_bytes,
-        timeout=int(jobs.config.get("SCAN_FETCH_TIMEOUT", 60)),
-        allow_private=any(_is_private(h) for h in hosts),
+        max_bytes=min(jobs.settings.max_file_bytes, int(jobs.config["HARVEST_SCAN_MAX_BYTES"])),
+        timeout=float(jobs.config["HARVEST_SCAN_TIMEOUT"]),
+        allow_private=private_allowed(url, hosts),
     )
     objects.ensure_file_row(
         services.catalog,
@@ -252,18 +251,6 @@ def _fetch(jobs: Jobs, object_id: int) -> None:
     with services.catalog.session() as s:
         obj = s.get(DigitalObject, object_id)
         obj.file_sha256, obj.status, obj.error = fetched.sha256, objects.STORED, None
-
-
-def _is_private(host: str) -> bool:
-    """True for a loopback or private host a partner listed on purpose (127.0.0.1…)."""
-    name = urlsplit(f"//{host}").hostname or host
-    if name == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback
 
 
 __all__ = ["Jobs", "ingest_settings", "make_huey"]
