@@ -32,7 +32,7 @@ BY_PREFIX = {
     "mods": BY_NAMESPACE[mods.MODS],
 }
 SUPPORTED_PREFIXES = tuple(BY_PREFIX)
-_FIELDS = dataclasses.fields(Fields)
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Fields) if f.name != "flags")
 
 
 class MappingError(HarvestError):
@@ -52,7 +52,7 @@ def map_record(record: HarvestedRecord, prefix: str) -> RecordData:
         )
     if record.metadata is None:
         raise MappingError("record has no <metadata>", identifier=record.identifier)
-    namespace = etree.QName(record.metadata).namespace
+    namespace = _namespace(record.metadata.tag)
     chosen = BY_NAMESPACE.get(namespace) if namespace else BY_PREFIX.get(prefix.lower())
     if chosen is None:
         raise MappingError(
@@ -67,6 +67,13 @@ def map_record(record: HarvestedRecord, prefix: str) -> RecordData:
     return finish(record, fields, fmt)
 
 
+def _namespace(tag: str) -> str | None:
+    """The namespace URI of an element's ``{uri}local`` tag (as ``etree.QName`` reads it)."""
+    if tag[:1] != "{":
+        return None
+    return tag[1 : tag.index("}")] or None
+
+
 def finish(record: HarvestedRecord, fields: Fields, fmt: str) -> RecordData:
     """Combine mapped fields with the header and add quality flags."""
     flags = list(fields.flags)
@@ -76,7 +83,7 @@ def finish(record: HarvestedRecord, fields: Fields, fmt: str) -> RecordData:
         flags.append("missing_link")
     if record.datestamp is None:
         flags.append("missing_datestamp")
-    values = {f.name: getattr(fields, f.name) for f in _FIELDS if f.name != "flags"}
+    values = {name: getattr(fields, name) for name in _FIELD_NAMES}
     return RecordData(
         oai_identifier=record.identifier,
         datestamp=record.datestamp,

@@ -51,9 +51,11 @@ def build(
     """Normalise what a mapping collected into :class:`Fields` with quality flags."""
     flags = list(flags or [])
     title_list = []
+    title_seen: set[str] = set()
     for value, lang in titles:
         value = normalise.tidy(value)
-        if value and all(t["value"] != value for t in title_list):
+        if value and value not in title_seen:
+            title_seen.add(value)
             title_list.append({"value": value, "lang": (lang and normalise.language(lang)) or lang})
     codes, unknown = normalise.languages(languages)
     flags += [f"language_unknown:{u}" for u in unknown]
@@ -71,10 +73,17 @@ def build(
     kind = normalise.record_type(types) or type_default or ("other" if types else "text")
     if kind not in RECORD_TYPES:
         kind = "other"
-    urls = normalise.unique(u for u in links + scans if normalise.is_url(u))
+    is_url = normalise.is_url
+    urls = normalise.unique([u for u in (links + scans if scans else links) if is_url(u)])
     scan_urls = tuple(u for u in urls if u in scans or normalise.is_scan_url(u))
-    link_urls = [u for u in urls if u not in scan_urls]
+    link_urls = [u for u in urls if u not in scan_urls] if scan_urls else urls
     description = "\n\n".join(normalise.unique(descriptions)) or None
+    rights_values = normalise.unique(rights)
+    extra_values = {}
+    for key, values in extra.items():
+        kept = normalise.unique(values) if values else ()
+        if kept:
+            extra_values[key] = list(kept)
     return Fields(
         title=title_list[0]["value"] if title_list else None,
         titles=tuple(title_list),
@@ -86,10 +95,10 @@ def build(
         year_to=years[1] if years else None,
         type=kind,
         languages=codes,
-        rights=next(iter(normalise.unique(rights)), None),
-        identifiers=normalise.unique(i for i in identifiers if not normalise.is_url(i)),
+        rights=rights_values[0] if rights_values else None,
+        identifiers=normalise.unique([i for i in identifiers if not is_url(i)]),
         source_url=link_urls[0] if link_urls else None,
         scan_urls=scan_urls,
-        extra={k: list(normalise.unique(v)) for k, v in extra.items() if normalise.unique(v)},
+        extra=extra_values,
         flags=tuple(flags),
     )

@@ -62,17 +62,22 @@ _LANGUAGES = {
     "spa": ("es", "spa", "spanish", "spanyol", "sepanyol"),
 }
 LANGUAGE_CODES = {name: code for code, names in _LANGUAGES.items() for name in names}
+_WS = re.compile(r"\s+")
 
 
+_TAGGED = re.compile(r"[a-z]{2,3}-[a-z0-9-]+")
+
+
+@functools.lru_cache(maxsize=4096)
 def language(value: str) -> str | None:
     """An ISO 639-3 code for a code or a name (``id``, ``may``, ``Bahasa Indonesia``…).
 
     Local names and the ISO 639-1/639-2 codes partners use come from the table above;
     any other code or English name is looked up in ISO 639-3 (``kxd`` Brunei Malay,
-    ``mel`` Central Melanau…) and ISO 639-2/B.
+    ``mel`` Central Melanau…) and ISO 639-2/B. Memoised: feeds repeat a few values.
     """
-    key = re.sub(r"\s+", " ", value.strip().lower().replace("_", "-"))
-    key = key.split("-")[0] if re.fullmatch(r"[a-z]{2,3}-[a-z0-9-]+", key) else key
+    key = _WS.sub(" ", value.strip().lower().replace("_", "-"))
+    key = key.split("-")[0] if _TAGGED.fullmatch(key) else key
     if key in LANGUAGE_CODES:
         return LANGUAGE_CODES[key]
     return _iso639(key)
@@ -89,20 +94,39 @@ def _iso639(key: str) -> str | None:
     return getattr(found, "alpha_3", None)
 
 
+_LANGUAGE_SEPARATORS = re.compile(r"[;,/]| dan | and ")
+
+
 def languages(values) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Distinct ISO 639-3 codes in order, and the values that could not be read."""
+    if not isinstance(values, (list, tuple)):
+        values = list(values)
+    if not values:
+        return (), ()
+    if len(values) == 1:
+        return _languages_of(values[0] or "")
     codes: list[str] = []
     unknown: list[str] = []
     for raw in values:
-        for part in re.split(r"[;,/]| dan | and ", raw or ""):
-            part = part.strip()
-            if not part:
-                continue
-            code = language(part)
-            if code is None:
-                unknown.append(part)
-            elif code not in codes:
-                codes.append(code)
+        found, missing = _languages_of(raw or "")
+        codes.extend(c for c in found if c not in codes)
+        unknown.extend(missing)
+    return tuple(codes), tuple(unknown)
+
+
+@functools.lru_cache(maxsize=4096)
+def _languages_of(raw: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in _LANGUAGE_SEPARATORS.split(raw):
+        part = part.strip()
+        if not part:
+            continue
+        code = language(part)
+        if code is None:
+            unknown.append(part)
+        elif code not in codes:
+            codes.append(code)
     return tuple(codes), tuple(unknown)
 
 
@@ -134,6 +158,11 @@ def year_range(value: str | None) -> tuple[int, int] | None:
     """
     if not value:
         return None
+    return _year_range(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _year_range(value: str) -> tuple[int, int] | None:
     text = value.strip()
     if not text or _NO_DATE.match(text):
         return None
@@ -274,16 +303,28 @@ TYPE_CODES = {name: code for code, names in _TYPES.items() for name in names}
 assert set(TYPE_CODES.values()) <= set(RECORD_TYPES)
 
 
+_TYPE_SPACE = re.compile(r"[\s_]+")
+_TYPE_WORDS = re.compile(r"[;,:()\[\]]")
+
+
 def record_type(values) -> str | None:
     """The catalogue type for the first value it recognises (DCMI, MODS, local words)."""
     for raw in values:
-        key = re.sub(r"[\s_]+", " ", (raw or "").strip().lower())
-        key = key.rsplit("/", 1)[-1] if key.startswith(("info:eu-repo", "http")) else key
-        if key in TYPE_CODES:
-            return TYPE_CODES[key]
-        for word in re.split(r"[;,:()\[\]]", key):
-            if word.strip() in TYPE_CODES:
-                return TYPE_CODES[word.strip()]
+        found = _record_type(raw or "")
+        if found:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _record_type(raw: str) -> str | None:
+    key = _TYPE_SPACE.sub(" ", raw.strip().lower())
+    key = key.rsplit("/", 1)[-1] if key.startswith(("info:eu-repo", "http")) else key
+    if key in TYPE_CODES:
+        return TYPE_CODES[key]
+    for word in _TYPE_WORDS.split(key):
+        if word.strip() in TYPE_CODES:
+            return TYPE_CODES[word.strip()]
     return None
 
 
@@ -301,31 +342,38 @@ SCAN_EXTENSIONS = (
 )
 
 
+_URL = re.compile(r"https?://[^\s/]+", re.IGNORECASE)
+_QUERY = re.compile(r"[?#]")
+
+
 def is_url(value: str) -> bool:
-    return bool(re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE))
+    return _URL.match(value.strip()) is not None
 
 
 def is_scan_url(value: str) -> bool:
     """True for an http(s) URL that names an image or a PDF by its path."""
     if not is_url(value):
         return False
-    path = re.split(r"[?#]", value.strip(), maxsplit=1)[0].lower()
+    path = _QUERY.split(value.strip(), maxsplit=1)[0].lower()
     return path.endswith(SCAN_EXTENSIONS)
 
 
 def tidy(value: str | None) -> str | None:
-    """Collapse whitespace; None for empty strings."""
+    """Collapse whitespace; None for empty strings.
+
+    ``str.split()`` splits on exactly the characters ``\\s`` matches in a str pattern.
+    """
     if value is None:
         return None
-    value = re.sub(r"\s+", " ", value).strip()
-    return value or None
+    return " ".join(value.split()) or None
 
 
 def unique(values) -> tuple[str, ...]:
     """Tidied, non-empty values without repeats, in order."""
     seen: dict[str, None] = {}
     for value in values:
-        value = tidy(value)
-        if value and value not in seen:
-            seen[value] = None
+        if value is not None:
+            value = " ".join(value.split())
+            if value:
+                seen[value] = None
     return tuple(seen)
