@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from search.spelling import modern_forms
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 KINDS = ("w", "id", "en")
+UNPOSITIONED = frozenset({"w"})  # indexed without positions (no phrases over it)
 MAX_WORD = 60
 MAX_CACHE = 500_000
 
@@ -61,20 +63,22 @@ class Analyzer:
         self._id = Stemmer.Stemmer("indonesian")
         self._en = Stemmer.Stemmer("english")
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
-        self._entries: dict[str | None, dict[str, Entry]] = {}
+        self._caches: dict[str | None, _Cache] = {}
+
+    def _cache(self, lang: str | None) -> _Cache:
+        found = self._caches.get(lang)
+        if found is None:
+            found = self._caches[lang] = _Cache()
+        return found
 
     def entry(self, surface: str, lang: str | None) -> Entry:
         """The cached :class:`Entry` of a word as written (folding is the costly step)."""
-        cache = self._entries.setdefault(lang, {})
-        found = cache.get(surface)
+        cache = self._cache(lang)
+        found = cache.entries.get(surface)
         if found is None:
-            keys = self.keys(fold(surface), lang)
-            found = Entry(
-                keys, tuple(keys[k][0] for k in KINDS), any(len(keys[k]) > 1 for k in KINDS)
-            )
-            if len(cache) >= MAX_CACHE:
+            if len(cache.entries) >= MAX_CACHE:
                 cache.clear()
-            cache[surface] = found
+            found = cache.add(surface, self.keys(fold(surface), lang))
         return found
 
     def _keys(self, folded: str, lang: str | None) -> dict[str, tuple[str, ...]]:
@@ -97,14 +101,31 @@ class Analyzer:
         return self.keys(fold(word), None)
 
     def analyse(self, text: str, lang: str | None = None) -> Analysed:
-        """The keys of every word of ``text``, ready to index (see :class:`Analysed`)."""
+        """The keys of every word of ``text``, ready to index (see :class:`Analysed`).
+
+        Each distinct word is analysed once per language (then cached); the terms of a
+        text are joined from per-kind dictionaries of first keys, at C speed."""
         words = WORD.findall(text or "")
-        out = list(map(self._entries.setdefault(lang, {}).get, words))  # cached: C speed
-        if None in out:
-            out = [
-                e if e is not None else self.entry(w, lang) for e, w in zip(out, words, strict=True)
-            ]
-        return Analysed(text, out)
+        cache = self._cache(lang)
+        if len(cache.entries) + len(words) > MAX_CACHE:
+            cache.clear()  # before, not while, filling: every word stays cached below
+        missing = set(words).difference(cache.entries)
+        for surface in missing:
+            cache.add(surface, self.keys(fold(surface), lang))
+        terms: list[str | None] = []
+        pick = operator.itemgetter(*words) if len(words) > 1 else None
+        for index in range(len(KINDS)):
+            several = cache.several[index]
+            if several and not several.isdisjoint(words):
+                terms.append(None)
+            elif pick is not None:
+                terms.append(" ".join(pick(cache.firsts[index])))
+            else:
+                terms.append(" ".join(cache.firsts[index][w] for w in words))
+        entries = None
+        if None in terms:
+            entries = list(map(cache.entries.__getitem__, words))
+        return Analysed(text, len(words), tuple(terms), entries)
 
 
 class Entry(NamedTuple):
@@ -115,35 +136,69 @@ class Entry(NamedTuple):
     several: bool
 
 
+class _Cache:
+    """Entries of the words seen in one language, and per kind: each word's first key,
+    and the words with alternative keys."""
+
+    __slots__ = ("entries", "firsts", "several")
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.firsts: tuple[dict[str, str], ...] = tuple({} for _ in KINDS)
+        self.several: tuple[set[str], ...] = tuple(set() for _ in KINDS)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        for firsts, several in zip(self.firsts, self.several, strict=True):
+            firsts.clear()
+            several.clear()
+
+    def add(self, surface: str, keys: dict[str, tuple[str, ...]]) -> Entry:
+        firsts = tuple(keys[k][0] for k in KINDS)
+        several = False
+        for index, kind in enumerate(KINDS):
+            if kind in UNPOSITIONED:  # order within a text is no matter: every key goes in
+                self.firsts[index][surface] = " ".join(keys[kind])
+                several = several or len(keys[kind]) > 1
+                continue
+            self.firsts[index][surface] = firsts[index]
+            if len(keys[kind]) > 1:
+                self.several[index].add(surface)
+                several = True
+        entry = self.entries[surface] = Entry(keys, firsts, several)  # type: ignore[arg-type]
+        return entry
+
+
 @dataclasses.dataclass(frozen=True)
 class Analysed:
-    """A text with the :class:`Entry` of each of its words, in order."""
+    """A text analysed for indexing: its word count, and per kind the keys as
+    space-separated terms (one per word), or None when some word has alternative keys of
+    that kind (then :meth:`tokens` keeps them at one position, from ``entries``)."""
 
     text: str
-    entries: list[Entry]
-    _terms: dict[str, str | None] = dataclasses.field(default_factory=dict, compare=False)
+    count: int
+    joined: tuple[str | None, ...]
+    entries: list[Entry] | None = None
+    memo: dict = dataclasses.field(default_factory=dict, compare=False)  # per-text results
 
     def terms(self, kind: str) -> str | None:
-        """The ``kind`` keys as space-separated terms, one per word; None when some word
-        has alternative forms (then use :meth:`tokens`, which keeps them at one position).
-        Computed once per kind (a page's terms serve its page and its record)."""
-        if kind not in self._terms:
-            index = KINDS.index(kind)
-            several = [e for e in self.entries if e.several]
-            if any(len(e.keys[kind]) > 1 for e in several):
-                self._terms[kind] = None
-            else:
-                self._terms[kind] = " ".join([e.firsts[index] for e in self.entries])
-        return self._terms[kind]
+        """The ``kind`` keys as space-separated terms; None when some word has several."""
+        return self.joined[KINDS.index(kind)]
 
     def tokens(self, kind: str) -> list[tuple[str, int, int, int]]:
-        """``(term, position, start, end)`` for every key of ``kind``."""
-        spans = [m.span() for m in WORD.finditer(self.text)]
-        return [
-            (term, position, start, end)
-            for position, ((start, end), e) in enumerate(zip(spans, self.entries, strict=True))
-            for term in e.keys[kind]
-        ]
+        """``(term, position, start, end)`` for every key of ``kind`` (computed once)."""
+        found = self.memo.get(kind)
+        if found is None:
+            entries = self.entries
+            if entries is None:
+                raise ValueError("tokens are only kept for texts with alternative keys")
+            spans = [m.span() for m in WORD.finditer(self.text)]
+            found = self.memo[kind] = [
+                (term, position, start, end)
+                for position, ((start, end), e) in enumerate(zip(spans, entries, strict=True))
+                for term in e.keys[kind]
+            ]
+        return found
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 import tantivy
 
-from search.analysis import KINDS, Analysed, Analyzer, fold
+from search.analysis import KINDS, UNPOSITIONED, Analysed, Analyzer, fold
 from search.backends.base import FIELD_BOOSTS, Plan
 from search.backends.tantivy_query import Occur, Q, filters_query
 from search.documents import RecordDoc
@@ -28,7 +28,7 @@ def build_schema() -> tantivy.Schema:
     b.add_bytes_field("data", stored=True)
     for field in FIELD_BOOSTS:
         for kind in KINDS:  # phrases use the stems: the plain forms need no positions
-            option = "freq" if kind == "w" else "position"
+            option = "freq" if kind in UNPOSITIONED else "position"
             b.add_text_field(f"{field}_{kind}", tokenizer_name=TOKENIZER, index_option=option)
     return b.build()
 
@@ -124,7 +124,7 @@ def _add_text(
     of a word goes in pre-tokenized, the forms sharing a position."""
     for number, value in enumerate(values):
         result = analysed[number] if analysed else analyzer.analyse(value, lang)
-        if not result.entries:
+        if not result.count:
             continue
         for kind in KINDS:
             name = f"{field}_{kind}"
@@ -132,8 +132,11 @@ def _add_text(
             if terms is not None:
                 document.add_text(name, terms)
                 continue
-            tokens = [tantivy.Token(t, pos, a, b) for t, pos, a, b in result.tokens(kind)]
-            document.add_pre_tokenized_text(name, tantivy.PreTokenizedString(value, tokens))
+            pre = result.memo.get(("tantivy", kind))  # a page's serves its record too
+            if pre is None:
+                tokens = [tantivy.Token(t, pos, a, b) for t, pos, a, b in result.tokens(kind)]
+                pre = result.memo[("tantivy", kind)] = tantivy.PreTokenizedString(value, tokens)
+            document.add_pre_tokenized_text(name, pre)
 
 
 def stored(document: tantivy.Document) -> dict[str, Any]:

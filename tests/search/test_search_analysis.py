@@ -99,3 +99,27 @@ def test_bad_glossary_file_is_a_config_error(tmp_path):
         load(bad)
     with pytest.raises(ConfigError, match=r"cannot read"):
         load(tmp_path / "missing.tsv")
+
+
+def test_analyse_joins_terms_and_keeps_alternatives_at_one_position():
+    analysed = Analyzer().analyse("Tjerita dan chabar di kuching", None)
+    assert analysed.count == 5
+    # unpositioned plain forms: every reading goes in; stems with positions need tokens
+    assert analysed.terms("w") == "cerita dan khabar di kukhing kucing"
+    assert analysed.terms("id") is None
+    assert analysed.terms("en") == "tjerita dan chabar di kuch"
+    tokens = analysed.tokens("id")
+    assert [(t, p) for t, p, _, _ in tokens][-2:] == [("kukhing", 4), ("kucing", 4)]
+    assert analysed.tokens("id") is tokens  # computed once (a page serves its record)
+
+
+def test_analyse_cache_is_cleared_before_a_text_not_during_it(monkeypatch):
+    import search.analysis as analysis
+
+    monkeypatch.setattr(analysis, "MAX_CACHE", 4)
+    analyzer = Analyzer()
+    analyzer.analyse("satu dua tiga")
+    analysed = analyzer.analyse("empat lima enam tujuh")
+    assert analysed.terms("w") == "empat lima enam tujuh"
+    assert analyzer.analyse("Satu").terms("w") == "satu"
+    assert analyzer.analyse("").count == 0
