@@ -84,7 +84,15 @@ class RecordData:
 
     def content_hash(self) -> str:
         """A checksum of everything stored about the record except times and raw bytes."""
-        payload = self.column_values()
-        payload["deleted"] = self.deleted
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        return hash_columns(self.column_values(), self.deleted)
+
+
+_HASH_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+"""``json.dumps(…, sort_keys=True, ensure_ascii=False, default=str)``, built once."""
+
+
+def hash_columns(columns: dict[str, Any], deleted: bool) -> str:
+    """:meth:`RecordData.content_hash` from already computed ``column_values()``."""
+    payload = dict(columns, deleted=deleted)
+    blob = _HASH_ENCODER.encode(payload)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()

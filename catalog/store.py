@@ -16,13 +16,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import db
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreError
 from catalog.models import INSTITUTION_TYPES, Partner, RawXml, Record, utcnow
-from catalog.records import RecordData
+from catalog.records import RecordData, hash_columns
 
 PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -267,21 +269,42 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _store_raw(session: Session, blobs: list[bytes]) -> dict[str, int]:
-    by_sha = {_sha(b): b for b in blobs}
-    if not by_sha:
-        return {}
-    shas = list(by_sha)
+def _raw_ids(session: Session, shas: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for start in range(0, len(shas), 500):
         query = select(RawXml.sha256, RawXml.id).where(RawXml.sha256.in_(shas[start : start + 500]))
         ids.update({sha: raw_id for sha, raw_id in session.execute(query)})
-    for sha, blob in by_sha.items():
-        if sha not in ids:
-            row = RawXml(sha256=sha, content=blob)
-            session.add(row)
-            session.flush()
-            ids[sha] = row.id
+    return ids
+
+
+def _store_raw(session: Session, blobs: list[bytes]) -> dict[str, int]:
+    """Ids of these blobs by checksum; those not stored yet go in one INSERT.
+
+    One copy per checksum: a blob another transaction stored meanwhile is skipped by
+    ``ON CONFLICT DO NOTHING`` and found by a second look-up.
+    """
+    by_sha = {_sha(b): b for b in blobs}
+    if not by_sha:
+        return {}
+    ids = _raw_ids(session, list(by_sha))
+    now = utcnow()
+    fresh = [
+        {"sha256": sha, "content": blob, "created_at": now}
+        for sha, blob in by_sha.items()
+        if sha not in ids
+    ]
+    if fresh:
+        table = RawXml.__table__
+        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+        statement = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(table.c.sha256, table.c.id)
+        )
+        ids.update({sha: raw_id for sha, raw_id in session.execute(statement, fresh)})
+        missing = [sha for sha in by_sha if sha not in ids]
+        if missing:
+            ids.update(_raw_ids(session, missing))
     return ids
 
 
@@ -318,6 +341,7 @@ def _upsert_distinct(
 
 
 def _new_values(partner_id: str, item: RecordData, raw_id: int | None, now) -> dict:
+    columns = item.column_values()
     return {
         "partner_id": partner_id,
         "oai_identifier": item.oai_identifier,
@@ -326,18 +350,19 @@ def _new_values(partner_id: str, item: RecordData, raw_id: int | None, now) -> d
         "hidden": False,
         "origin": "harvested",
         "raw_xml_id": raw_id,
-        "content_hash": item.content_hash(),
+        "content_hash": hash_columns(columns, item.deleted),
         "version": 1,
         "first_harvested": now,
         "last_changed": now,
-        **item.column_values(),
+        **columns,
     }
 
 
 def _apply(
     session: Session, partner_id: str, row: Record | None, item: RecordData, raw_id: int | None
 ) -> tuple[str, Record]:
-    digest = item.content_hash()
+    columns = item.column_values()
+    digest = hash_columns(columns, item.deleted)
     now = utcnow()
     if row is None:
         row = Record(
@@ -349,7 +374,7 @@ def _apply(
             content_hash=digest,
             first_harvested=now,
             last_changed=now,
-            **item.column_values(),
+            **columns,
         )
         session.add(row)
         return (DELETED if item.deleted else NEW), row
@@ -367,7 +392,7 @@ def _apply(
         if raw_id and row.raw_xml_id != raw_id:
             row.raw_xml_id = raw_id
         return UNCHANGED, row
-    for key, value in item.column_values().items():
+    for key, value in columns.items():
         setattr(row, key, value)
     row.deleted = False
     row.datestamp = item.datestamp

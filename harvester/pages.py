@@ -248,7 +248,6 @@ class PageWalker:
             if item.datestamp:
                 stamp = format_datestamp(item.datestamp, STAMP)
                 self.checkpoint["highest"] = max(stamp, self.checkpoint.get("highest") or stamp)
-        runs.store_raw(self.catalog, [i.raw_xml for i in items if i.raw_xml])
         outcomes = self.catalog.upsert_records(self.partner.id, items)
         scans: dict[int, tuple[str, ...]] = {}
         for item, outcome in zip(items, outcomes, strict=True):

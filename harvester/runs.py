@@ -9,17 +9,14 @@ partner resumes the newest unfinished run instead of starting over.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import socket
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from catalog.errors import HarvestError
-from catalog.models import DigitalObject, HarvestRun, Quarantine, RawXml, Record, utcnow
+from catalog.models import DigitalObject, HarvestRun, Quarantine, Record, utcnow
 from catalog.store import Catalog
 
 UNFINISHED = ("running", "interrupted", "failed")
@@ -215,27 +212,6 @@ def quarantine(
                 content=content,
             )
         )
-
-
-def store_raw(catalog: Catalog, blobs: list[bytes]) -> None:
-    """Insert raw XML blobs in one statement, skipping those already stored.
-
-    :meth:`Catalog.upsert_records` then finds every blob by checksum instead of adding
-    them one by one (a flush each), which dominated harvest time.
-    """
-    rows = {hashlib.sha256(b).hexdigest(): b for b in blobs}
-    if not rows:
-        return
-    with catalog.session() as s:
-        known = set(s.scalars(select(RawXml.sha256).where(RawXml.sha256.in_(list(rows)))))
-        fresh = [
-            {"sha256": k, "content": v, "created_at": utcnow()}
-            for k, v in rows.items()
-            if k not in known
-        ]
-        if fresh:
-            insert = sqlite_insert if s.bind.dialect.name == "sqlite" else pg_insert
-            s.execute(insert(RawXml).on_conflict_do_nothing(index_elements=["sha256"]), fresh)
 
 
 def add_scan_jobs(catalog: Catalog, wanted: dict[int, tuple[str, ...]]) -> int:
