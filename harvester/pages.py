@@ -8,6 +8,7 @@ quarantined; when their resumption token can still be read the walk goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +36,49 @@ from harvester.settings import HarvestSettings
 STAMP = "YYYY-MM-DDThh:mm:ssZ"
 MAX_RESTARTS = 3
 
+Mapped = list[RecordData | MappingError]
+"""One mapping outcome per record of a page, in order."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Fetched:
+    """A response fetched ahead, with what parsing and mapping it gave.
+
+    All of it is pure work (no catalogue access), done in the prefetch thread; its
+    effects (tallies, quarantine, storing, checkpoint) happen in order in the walk.
+    ``page`` is None when parsing raised ``error``.
+    """
+
+    raw: RawResponse
+    page: Page | None = None
+    error: Exception | None = None
+    mapped: Mapped | None = None
+
+
+def map_page(page: Page, prefix: str) -> Mapped:
+    """Map every record of a page; a record that cannot be mapped gives its error."""
+    out: Mapped = []
+    for record in page.records:
+        try:
+            out.append(map_record(record, prefix))
+        except MappingError as exc:
+            out.append(exc)
+    return out
+
+
+def fetch_ahead(client: PartnerClient, params: dict[str, str], prefix: str) -> Fetched:
+    """Download, parse and map one page (the prefetch thread's job)."""
+    raw = client.harvest(**params)
+    try:
+        page = parse_page(raw.content)
+    except (OAIError, xmlsafe.HostileXML, xmlsafe.UnparsableXML) as exc:
+        return Fetched(raw, error=exc)
+    try:
+        mapped = map_page(page, prefix)
+    except Exception:  # mapped again in the walk, where the error surfaces in order
+        mapped = None
+    return Fetched(raw, page, mapped=mapped)
+
 
 class PageWalker:
     """The page loop of one run (see the module docstring)."""
@@ -55,7 +99,8 @@ class PageWalker:
         self.sets: list[str | None] = list(partner.sets or []) or [None]
         self._seen_tokens: set[str] = set()
         self._seen_pages: set[str] = set()
-        self._ahead: tuple[dict[str, str], Future[RawResponse]] | None = None
+        self._ahead: tuple[dict[str, str], Future[Fetched]] | None = None
+        self._mapped: Mapped | None = None
         self._pool: ThreadPoolExecutor | None = None
 
     def save(self, status: str = "running") -> None:
@@ -65,8 +110,9 @@ class PageWalker:
     def walk(self) -> None:
         """Harvest every configured set to its end (or raise :class:`HarvestError`).
 
-        While a page is mapped and stored, the next one is already being downloaded by
-        one background thread; it is parsed and checkpointed in order, here.
+        While a page is stored, the next one is already being downloaded, parsed and
+        mapped by one background thread (pure work); its records are stored and
+        checkpointed in order, here.
         """
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch")
         try:
@@ -81,9 +127,10 @@ class PageWalker:
 
     def _prefetch(self, token: str) -> None:
         params = {"verb": "ListRecords", "resumptionToken": token}
-        self._ahead = (params, self._pool.submit(self.client.harvest, **params))
+        prefix = self.partner.metadata_prefix
+        self._ahead = (params, self._pool.submit(fetch_ahead, self.client, params, prefix))
 
-    def _take_prefetched(self, params: dict[str, str]) -> RawResponse | None:
+    def _take_prefetched(self, params: dict[str, str]) -> Fetched | None:
         ahead, self._ahead = self._ahead, None
         if ahead is None:
             return None
@@ -191,13 +238,20 @@ class PageWalker:
     def _fetch(self, params: dict[str, str]) -> Page | None:
         """One page, parsed; a bad page is fetched once more, then quarantined."""
         ahead = self._take_prefetched(params)
+        self._mapped = None
         for attempt in (1, 2):
-            raw = ahead if attempt == 1 and ahead is not None else self.client.harvest(**params)
+            fetched = ahead if attempt == 1 and ahead is not None else None
+            raw = fetched.raw if fetched is not None else self.client.harvest(**params)
             self.tally.response(raw.seconds, len(raw.content))
             self.tally.add("requests", raw.attempts)
             self.tally.add("retries", raw.attempts - 1)
             try:
-                page = parse_page(raw.content)
+                if fetched is None:
+                    page = parse_page(raw.content)
+                elif fetched.error is not None:
+                    raise fetched.error
+                else:
+                    page = fetched.page
             except OAIError:
                 raise
             except xmlsafe.HostileXML as exc:
@@ -209,6 +263,7 @@ class PageWalker:
                     return self._bad_page(raw, exc, params)
                 continue
             self.tally.add("cleaned_chars", page.removed_chars)
+            self._mapped = fetched.mapped if fetched is not None else None
             return page
         return None
 
@@ -225,11 +280,15 @@ class PageWalker:
         return None
 
     def _store(self, page: Page) -> None:
+        mapped, self._mapped = self._mapped, None
+        if mapped is None or len(mapped) != len(page.records):
+            mapped = map_page(page, self.partner.metadata_prefix)
         items: list[RecordData] = []
-        for record in page.records:
-            try:
-                items.append(map_record(record, self.partner.metadata_prefix))
-            except MappingError as exc:
+        for record, outcome in zip(page.records, mapped, strict=True):
+            if isinstance(outcome, RecordData):
+                items.append(outcome)
+            else:
+                exc = outcome
                 runs.quarantine(
                     self.catalog,
                     self.run.id,
