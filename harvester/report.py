@@ -76,7 +76,21 @@ class Tally:
         return tally
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """What ``dataclasses.asdict`` gives, without its deep copy of every entry.
+
+        Listed entries are never changed once added, so copying the lists is enough (this
+        runs for every page's checkpoint).
+        """
+        return {
+            "counts": dict(self.counts),
+            "filled": dict(self.filled),
+            "mapped": self.mapped,
+            "flagged": list(self.flagged),
+            "quarantined": list(self.quarantined),
+            "seconds": list(self.seconds),
+            "timing": dict(self.timing),
+            "errors": list(self.errors),
+        }
 
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n

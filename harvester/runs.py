@@ -13,7 +13,7 @@ import os
 import socket
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from catalog.errors import HarvestError
 from catalog.models import DigitalObject, HarvestRun, Quarantine, Record, utcnow
@@ -117,13 +117,18 @@ def save(
     counts: dict[str, int],
     status: str = "running",
 ) -> None:
-    """Write a checkpoint (one small transaction after every page)."""
+    """Write a checkpoint (one small transaction after every page, one UPDATE)."""
     with catalog.session() as s:
-        run = s.get(HarvestRun, run_id)
-        run.checkpoint = dict(checkpoint, owner=owner())
-        run.counts = dict(counts)
-        run.status = status
-        run.highest_datestamp = checkpoint.get("highest")
+        s.execute(
+            update(HarvestRun)
+            .where(HarvestRun.id == run_id)
+            .values(
+                checkpoint=dict(checkpoint, owner=owner()),
+                counts=dict(counts),
+                status=status,
+                highest_datestamp=checkpoint.get("highest"),
+            )
+        )
 
 
 def finish(
