@@ -83,8 +83,17 @@ class RecordData:
         return out
 
     def content_hash(self) -> str:
-        """A checksum of everything stored about the record except times and raw bytes."""
-        return hash_columns(self.column_values(), self.deleted)
+        """A checksum of everything stored about the record except times and raw bytes.
+
+        Computed once per instance and kept (a RecordData is immutable, nested values
+        included: change one with ``dataclasses.replace``); the harvester computes it
+        while mapping, ahead of the store.
+        """
+        digest = self.__dict__.get("_content_hash")
+        if digest is None:
+            digest = hash_columns(self.column_values(), self.deleted)
+            object.__setattr__(self, "_content_hash", digest)
+        return digest
 
 
 _HASH_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog import db
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreError
 from catalog.models import INSTITUTION_TYPES, Partner, RawXml, Record, utcnow
-from catalog.records import RecordData, hash_columns
+from catalog.records import RecordData
 
 PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -137,7 +137,8 @@ class Catalog:
             return []
         identifiers = [i.oai_identifier for i in items]
         with self.session() as s:
-            _get_partner(s, partner_id)
+            if s.scalar(select(Partner.id).where(Partner.id == partner_id)) is None:
+                raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
             existing = _existing(s, partner_id, identifiers)
             raw_ids = _store_raw(s, [i.raw_xml for i in items if i.raw_xml])
             if len(set(identifiers)) == len(identifiers):
@@ -350,7 +351,7 @@ def _new_values(partner_id: str, item: RecordData, raw_id: int | None, now) -> d
         "hidden": False,
         "origin": "harvested",
         "raw_xml_id": raw_id,
-        "content_hash": hash_columns(columns, item.deleted),
+        "content_hash": item.content_hash(),
         "version": 1,
         "first_harvested": now,
         "last_changed": now,
@@ -362,7 +363,7 @@ def _apply(
     session: Session, partner_id: str, row: Record | None, item: RecordData, raw_id: int | None
 ) -> tuple[str, Record]:
     columns = item.column_values()
-    digest = hash_columns(columns, item.deleted)
+    digest = item.content_hash()
     now = utcnow()
     if row is None:
         row = Record(

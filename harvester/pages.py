@@ -56,13 +56,20 @@ class Fetched:
 
 
 def map_page(page: Page, prefix: str) -> Mapped:
-    """Map every record of a page; a record that cannot be mapped gives its error."""
+    """Map every record of a page; a record that cannot be mapped gives its error.
+
+    Each record's content hash is computed here too (it is kept on the record), so that
+    in the prefetch thread it is off the store's path.
+    """
     out: Mapped = []
     for record in page.records:
         try:
-            out.append(map_record(record, prefix))
+            item = map_record(record, prefix)
         except MappingError as exc:
             out.append(exc)
+            continue
+        item.content_hash()
+        out.append(item)
     return out
 
 
