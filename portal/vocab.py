@@ -153,4 +153,23 @@ def _value_label(field: str, value: str) -> str:
         return str(table[value])
     if field == "decade":
         return decade_label(value)
+    if field in {"language", "languages"}:
+        return iso639_name(value)
     return value
+
+
+def iso639_name(code: str) -> str:
+    """The name of an ISO 639-3 language in the current interface language (pycountry's
+    ISO 639 names and their translations), or the code itself when it is not one."""
+    import gettext
+
+    import pycountry
+    from flask_babel import get_locale
+
+    language = pycountry.languages.get(alpha_3=code) if len(code) == 3 else None
+    if language is None:
+        return code
+    names = gettext.translation(
+        "iso639-3", pycountry.LOCALES_DIR, languages=[str(get_locale())], fallback=True
+    )
+    return names.gettext(language.name).removesuffix(" (macrolanguage)")

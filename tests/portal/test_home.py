@@ -17,3 +17,13 @@ def test_health_and_not_found(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     missing = client.get("/no/such/page")
     assert missing.status_code == 404
+
+
+def test_rare_language_codes_get_names(app):
+    from portal.vocab import value_label
+
+    with app.test_request_context("/?lang=en"):
+        assert value_label("language", "mel") == "Central Melanau"
+        assert value_label("language", "hak") == "Hakka Chinese"
+        assert value_label("language", "ind") == "Indonesian"
+        assert value_label("language", "xx-not-a-code") == "xx-not-a-code"
