@@ -38,6 +38,8 @@ from search.glossary import Glossary
 from search.suggest import closest
 
 HEAP = 64_000_000
+PAGE_RUN = 50_000  # pages held back at most (records first: see TantivyBackend._add)
+PAGE_RUN_CHARS = 25_000_000
 SUGGEST_FIELDS = ("title", "subject", "description", "text")
 
 
@@ -138,15 +140,10 @@ class TantivyBackend:
     # -- writing -------------------------------------------------------------------------
 
     def index(self, docs: Iterable[RecordDoc]) -> int:
-        count = 0
         with writer_lock(self.root, self.lock_timeout):
             index = self._fresh()
             writer = _writer(index, HEAP)
-            for doc in docs:
-                writer.delete_documents_by_term("rid", doc.record_id)
-                for document in docs_mod.documents(doc, self.analyzer):
-                    writer.add_document(document)
-                count += 1
+            count = self._add(writer, docs, replace=True)
             _commit(writer)
             index.reload()
         return count
@@ -173,13 +170,7 @@ class TantivyBackend:
             index = tantivy.Index(self.schema, path=str(_mkdir(self.root / new)), reuse=False)
             docs_mod.register(index)
             writer = _writer(index, 4 * HEAP)
-            count = 0
-            for doc in docs:
-                for document in docs_mod.documents(doc, self.analyzer):
-                    writer.add_document(document)
-                count += 1
-                if progress and count % 100 == 0:
-                    progress(100)
+            count = self._add(writer, docs, progress=progress)
             _commit(writer)
             if progress and count % 100:
                 progress(count % 100)
@@ -188,6 +179,48 @@ class TantivyBackend:
             for folder in self.root.glob("g*"):
                 if folder.name != new and folder.is_dir():
                     shutil.rmtree(folder, ignore_errors=True)
+        return count
+
+    def _add(
+        self,
+        writer: tantivy.IndexWriter,
+        docs: Iterable[RecordDoc],
+        *,
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> int:
+        """Add the documents of records (replacing earlier ones), record documents first:
+        pages are held back and added in runs, so that records lie together in the index
+        and a record query's unions and phrases skip the pages between them."""
+        pending: list[tantivy.Document] = []
+        held: set[int] = set()
+        chars = count = 0
+
+        def flush() -> None:
+            nonlocal chars
+            for page in pending:
+                writer.add_document(page)
+            pending.clear()
+            held.clear()
+            chars = 0
+
+        for doc in docs:
+            if replace:
+                if doc.record_id in held:  # the same record twice: its pages go first
+                    flush()
+                writer.delete_documents_by_term("rid", doc.record_id)
+            record, *pages = docs_mod.documents(doc, self.analyzer)
+            writer.add_document(record)
+            if pages:
+                pending.extend(pages)
+                held.add(doc.record_id)
+                chars += len(doc.text)
+                if len(pending) >= PAGE_RUN or chars >= PAGE_RUN_CHARS:
+                    flush()
+            count += 1
+            if progress and count % 100 == 0:
+                progress(100)
+        flush()
         return count
 
     def clear(self) -> None:

@@ -158,3 +158,30 @@ def test_a_rebuild_killed_midway_leaves_the_old_index(tmp_path):
     assert backend.count() == 1 and total(backend, "rumah") == 1
     assert backend.rebuild([doc(2, "kapal")]) == 1  # the lock died with the process
     assert total(backend, "kapal") == 1 and total(backend, "rumah") == 0
+
+
+def paged(rid: int, title: str, *texts: str) -> RecordDoc:
+    from search.documents import PageDoc
+
+    pages = tuple(PageDoc(rid * 10 + n, rid, n, t) for n, t in enumerate(texts, 1))
+    return RecordDoc(
+        rid, f"oai:t:{rid}", "p-one", "MY", "book", title, text="\n".join(texts), pages=pages
+    )
+
+
+def test_pages_held_back_in_runs_still_belong_to_their_records(tmp_path, monkeypatch):
+    import search.backends.tantivy_backend as tantivy_backend
+
+    monkeypatch.setattr(tantivy_backend, "PAGE_RUN", 3)  # several runs of held-back pages
+    backend = open_backend(f"tantivy://{tmp_path / 'ix'}")
+    records = [paged(r, f"judul {r}", f"sungai {r}", "kapal", "rumah panjang") for r in (1, 2, 3)]
+    assert backend.rebuild(records) == 3
+    # the same record twice in one batch: the later version replaces the earlier one
+    assert backend.index([paged(4, "empat", "lama"), paged(4, "empat", "baru", "kapal")]) == 2
+    plan = Plan(parse("kapal"))
+    assert total(backend, "kapal") == 4 and total(backend, "lama") == 0
+    assert backend.pages(Plan(parse("lama")), [4]) == []
+    pages = backend.pages(plan, [1, 2, 3, 4])
+    assert sorted((p.record_id, p.order) for p in pages) == [(1, 2), (2, 2), (3, 2), (4, 2)]
+    assert [p.text for p in backend.pages(Plan(parse("sungai")), [2])] == ["sungai 2"]
+    assert total(backend, '"rumah panjang"') == 3
