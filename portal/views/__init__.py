@@ -7,9 +7,19 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from portal import api, iiif, oai, tiles
-    from portal.views import browse, main, records, search
+    from portal.views import browse, main, records, search, status
 
-    blueprints = (main.bp, search.bp, records.bp, browse.bp, api.bp, oai.bp, iiif.bp, tiles.bp)
+    blueprints = (
+        main.bp,
+        search.bp,
+        records.bp,
+        browse.bp,
+        status.bp,
+        api.bp,
+        oai.bp,
+        iiif.bp,
+        tiles.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     csrf = app.extensions.get("csrf")
