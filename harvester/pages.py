@@ -8,7 +8,6 @@ quarantined; when their resumption token can still be read the walk goes on.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,26 +39,10 @@ Mapped = list[RecordData | MappingError]
 """One mapping outcome per record of a page, in order."""
 
 
-@dataclasses.dataclass(frozen=True)
-class Fetched:
-    """A response fetched ahead, with what parsing and mapping it gave.
-
-    All of it is pure work (no catalogue access), done in the prefetch thread; its
-    effects (tallies, quarantine, storing, checkpoint) happen in order in the walk.
-    ``page`` is None when parsing raised ``error``.
-    """
-
-    raw: RawResponse
-    page: Page | None = None
-    error: Exception | None = None
-    mapped: Mapped | None = None
-
-
 def map_page(page: Page, prefix: str) -> Mapped:
     """Map every record of a page; a record that cannot be mapped gives its error.
 
-    Each record's content hash is computed here too (it is kept on the record), so that
-    in the prefetch thread it is off the store's path.
+    Each record's content hash is computed here too (it is kept on the record).
     """
     out: Mapped = []
     for record in page.records:
@@ -71,20 +54,6 @@ def map_page(page: Page, prefix: str) -> Mapped:
         item.content_hash()
         out.append(item)
     return out
-
-
-def fetch_ahead(client: PartnerClient, params: dict[str, str], prefix: str) -> Fetched:
-    """Download, parse and map one page (the prefetch thread's job)."""
-    raw = client.harvest(**params)
-    try:
-        page = parse_page(raw.content)
-    except (OAIError, xmlsafe.HostileXML, xmlsafe.UnparsableXML) as exc:
-        return Fetched(raw, error=exc)
-    try:
-        mapped = map_page(page, prefix)
-    except Exception:  # mapped again in the walk, where the error surfaces in order
-        mapped = None
-    return Fetched(raw, page, mapped=mapped)
 
 
 class PageWalker:
@@ -106,8 +75,7 @@ class PageWalker:
         self.sets: list[str | None] = list(partner.sets or []) or [None]
         self._seen_tokens: set[str] = set()
         self._seen_pages: set[str] = set()
-        self._ahead: tuple[dict[str, str], Future[Fetched]] | None = None
-        self._mapped: Mapped | None = None
+        self._ahead: tuple[dict[str, str], Future[RawResponse]] | None = None
         self._pool: ThreadPoolExecutor | None = None
 
     def save(self, status: str = "running") -> None:
@@ -117,9 +85,9 @@ class PageWalker:
     def walk(self) -> None:
         """Harvest every configured set to its end (or raise :class:`HarvestError`).
 
-        While a page is stored, the next one is already being downloaded, parsed and
-        mapped by one background thread (pure work); its records are stored and
-        checkpointed in order, here.
+        While a page is mapped and stored, the next one is already being downloaded by
+        one background thread; it is parsed and checkpointed in order, here. (Parsing
+        and mapping in that thread too gained nothing: they hold the GIL.)
         """
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch")
         try:
@@ -134,10 +102,9 @@ class PageWalker:
 
     def _prefetch(self, token: str) -> None:
         params = {"verb": "ListRecords", "resumptionToken": token}
-        prefix = self.partner.metadata_prefix
-        self._ahead = (params, self._pool.submit(fetch_ahead, self.client, params, prefix))
+        self._ahead = (params, self._pool.submit(self.client.harvest, **params))
 
-    def _take_prefetched(self, params: dict[str, str]) -> Fetched | None:
+    def _take_prefetched(self, params: dict[str, str]) -> RawResponse | None:
         ahead, self._ahead = self._ahead, None
         if ahead is None:
             return None
@@ -245,20 +212,13 @@ class PageWalker:
     def _fetch(self, params: dict[str, str]) -> Page | None:
         """One page, parsed; a bad page is fetched once more, then quarantined."""
         ahead = self._take_prefetched(params)
-        self._mapped = None
         for attempt in (1, 2):
-            fetched = ahead if attempt == 1 and ahead is not None else None
-            raw = fetched.raw if fetched is not None else self.client.harvest(**params)
+            raw = ahead if attempt == 1 and ahead is not None else self.client.harvest(**params)
             self.tally.response(raw.seconds, len(raw.content))
             self.tally.add("requests", raw.attempts)
             self.tally.add("retries", raw.attempts - 1)
             try:
-                if fetched is None:
-                    page = parse_page(raw.content)
-                elif fetched.error is not None:
-                    raise fetched.error
-                else:
-                    page = fetched.page
+                page = parse_page(raw.content)
             except OAIError:
                 raise
             except xmlsafe.HostileXML as exc:
@@ -270,7 +230,6 @@ class PageWalker:
                     return self._bad_page(raw, exc, params)
                 continue
             self.tally.add("cleaned_chars", page.removed_chars)
-            self._mapped = fetched.mapped if fetched is not None else None
             return page
         return None
 
@@ -287,9 +246,7 @@ class PageWalker:
         return None
 
     def _store(self, page: Page) -> None:
-        mapped, self._mapped = self._mapped, None
-        if mapped is None or len(mapped) != len(page.records):
-            mapped = map_page(page, self.partner.metadata_prefix)
+        mapped = map_page(page, self.partner.metadata_prefix)
         items: list[RecordData] = []
         for record, outcome in zip(page.records, mapped, strict=True):
             if isinstance(outcome, RecordData):
