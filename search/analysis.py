@@ -28,6 +28,7 @@ import Stemmer
 from search.spelling import modern_forms
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
+PLAIN_WORD = re.compile(r"\w+")  # the same words in a text without apostrophes
 KINDS = ("w", "id", "en")
 UNPOSITIONED = frozenset({"w"})  # indexed without positions (no phrases over it)
 MAX_WORD = 60
@@ -105,27 +106,35 @@ class Analyzer:
 
         Each distinct word is analysed once per language (then cached); the terms of a
         text are joined from per-kind dictionaries of first keys, at C speed."""
-        words = WORD.findall(text or "")
+        text = text or ""
+        words = (WORD if "'" in text or "’" in text else PLAIN_WORD).findall(text)
         cache = self._cache(lang)
         if len(cache.entries) + len(words) > MAX_CACHE:
             cache.clear()  # before, not while, filling: every word stays cached below
-        missing = set(words).difference(cache.entries)
-        for surface in missing:
-            cache.add(surface, self.keys(fold(surface), lang))
-        terms: list[str | None] = []
-        pick = operator.itemgetter(*words) if len(words) > 1 else None
-        for index in range(len(KINDS)):
-            several = cache.several[index]
-            if several and not several.isdisjoint(words):
-                terms.append(None)
-            elif pick is not None:
-                terms.append(" ".join(pick(cache.firsts[index])))
-            else:
-                terms.append(" ".join(cache.firsts[index][w] for w in words))
-        entries = None
-        if None in terms:
-            entries = list(map(cache.entries.__getitem__, words))
-        return Analysed(text, len(words), tuple(terms), entries)
+        try:
+            return _joined(text, words, cache)
+        except KeyError:  # words not seen yet (most texts have none)
+            for surface in set(words).difference(cache.entries):
+                cache.add(surface, self.keys(fold(surface), lang))
+            return _joined(text, words, cache)
+
+
+def _joined(text: str, words: list[str], cache: _Cache) -> Analysed:
+    """:class:`Analysed` of a text whose words are all cached (KeyError otherwise)."""
+    terms: list[str | None] = []
+    pick = operator.itemgetter(*words) if len(words) > 1 else None
+    for index in range(len(KINDS)):
+        several = cache.several[index]
+        if several and not several.isdisjoint(words):
+            terms.append(None)
+        elif pick is not None:
+            terms.append(" ".join(pick(cache.firsts[index])))
+        else:
+            terms.append(" ".join([cache.firsts[index][w] for w in words]))
+    entries = None
+    if None in terms:
+        entries = list(map(cache.entries.__getitem__, words))
+    return Analysed(text, len(words), tuple(terms), entries)
 
 
 class Entry(NamedTuple):

@@ -123,3 +123,9 @@ def test_analyse_cache_is_cleared_before_a_text_not_during_it(monkeypatch):
     assert analysed.terms("w") == "empat lima enam tujuh"
     assert analyzer.analyse("Satu").terms("w") == "satu"
     assert analyzer.analyse("").count == 0
+
+
+def test_analyse_keeps_apostrophes_inside_words():
+    analyzer = Analyzer()
+    assert analyzer.analyse("sja'ir Za’ba").terms("w") == "syair zaba"
+    assert analyzer.analyse("sjair, Zaba!").terms("w") == "syair zaba"
