@@ -63,6 +63,8 @@ class Analyzer:
         self.plain = plain
         self._id = Stemmer.Stemmer("indonesian")
         self._en = Stemmer.Stemmer("english")
+        for stemmer in (self._id, self._en):  # we cache per word; theirs costs 8x a stem
+            stemmer.maxCacheSize = 0
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
         self._caches: dict[str | None, _Cache] = {}
 
