@@ -86,13 +86,19 @@ class _Bar:
     is_flag=True,
     help="Allow a run to delete more than the guard's share of a partner's records.",
 )
-def harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions) -> None:
+@click.option(
+    "--index/--no-index",
+    default=True,
+    show_default=True,
+    help="Update the search index for the changed records (--no-index: run warisan reindex later).",
+)
+def harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions, index) -> None:
     """Harvest the OAI-PMH feeds of partners PARTNER_IDS (or --all)."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions)
+        _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions, index)
 
 
-def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions) -> None:
+def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deletions, index) -> None:
     services = get_services()
     if all_partners:
         partner_ids = [p.id for p in services.catalog.list_partners(active_only=True) if p.oai_url]
@@ -125,7 +131,8 @@ def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deleti
         bar.close()
         failed = failed or not report.ok
         reports.append(report.to_dict())
-        failed = not reindex_changed(report.changed_record_ids) or failed
+        if index:
+            failed = not reindex_changed(report.changed_record_ids) or failed
         if not as_json:
             _summary(report)
     if as_json:

@@ -35,3 +35,15 @@ def test_harvested_records_are_searchable_at_once(app, runner, demo_feed):
     found = search(runner, "Brunei")
     assert found["total"] > 0
     assert {hit["partner"] for hit in found["hits"]} == {"kampong-ayer"}
+
+
+def test_no_index_leaves_the_index_to_a_later_reindex(app, runner, demo_feed):
+    with app.app_context():
+        get_services().catalog.add_partner(
+            "rajang", **registration(get_partner("rajang"), demo_feed.url)
+        )
+    result = runner.invoke(args=["harvest", "rajang", "--no-index"])
+    assert result.exit_code == 0, result.output
+    assert search(runner, "Sibu")["total"] == 0
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert search(runner, "Sibu")["total"] > 0
