@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -61,6 +62,22 @@ class RecordDoc:
         """The record's text language for analysis when it has exactly one known one."""
         known = [code for code in self.languages if code in TEXT_LANGS]
         return known[0] if len(known) == 1 else None
+
+    def stored(self) -> dict[str, Any]:
+        """The fields every backend stores to build hits without the catalogue."""
+        return {
+            "oai_identifier": self.oai_identifier,
+            "partner": self.partner,
+            "country": self.country,
+            "title": self.title,
+            "titles": list(self.titles),
+            "creators": list(self.creators),
+            "subjects": list(self.subjects),
+            "description": self.description,
+            "year": self.year,
+            "type": self.type,
+            "languages": list(self.languages),
+        }
 
 
 def record_doc(record: Record) -> RecordDoc:

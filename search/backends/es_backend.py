@@ -287,19 +287,7 @@ def _actions(docs: Iterable[RecordDoc]) -> Iterator[dict[str, Any]]:
 
 def record_source(doc: RecordDoc) -> dict[str, Any]:
     """The Elasticsearch source of a record document."""
-    stored = {
-        "oai_identifier": doc.oai_identifier,
-        "partner": doc.partner,
-        "country": doc.country,
-        "title": doc.title,
-        "titles": list(doc.titles),
-        "creators": list(doc.creators),
-        "subjects": list(doc.subjects),
-        "description": doc.description,
-        "year": doc.year,
-        "type": doc.type,
-        "languages": list(doc.languages),
-    }
+    stored = doc.stored()
     return {
         "kind": "record",
         "record_id": doc.record_id,

@@ -94,20 +94,7 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
 
 
 def _stored(doc: RecordDoc) -> dict[str, Any]:
-    return {
-        "record_id": doc.record_id,
-        "oai_identifier": doc.oai_identifier,
-        "partner": doc.partner,
-        "country": doc.country,
-        "title": doc.title,
-        "titles": list(doc.titles),
-        "creators": list(doc.creators),
-        "subjects": list(doc.subjects),
-        "description": doc.description,
-        "year": doc.year,
-        "type": doc.type,
-        "languages": list(doc.languages),
-    }
+    return {"record_id": doc.record_id, **doc.stored()}
 
 
 def _add_text(
