@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 
 from catalog.errors import HarvestError
 from catalog.models import DigitalObject, HarvestRun, Quarantine, Record, utcnow
+from catalog.processes import process_alive
 from catalog.store import Catalog
 
 UNFINISHED = ("running", "interrupted", "failed")
@@ -58,25 +59,11 @@ def _refuse_if_alive(run: HarvestRun) -> None:
     if run.status != "running" or owner.get("host") != socket.gethostname():
         return
     pid = owner.get("pid")
-    if pid and pid != os.getpid() and _alive(pid):
+    if pid and pid != os.getpid() and process_alive(pid):
         raise HarvestError(
             f"another harvest of {run.partner_id} is running (process {pid}, run {run.id})",
             partner=run.partner_id,
         )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (killed, not yet reaped) is not alive
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().split()[2] != "Z"
-    except OSError:
-        return True
 
 
 def owner() -> dict[str, Any]:

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from catalog.errors import IngestError, NotFound
 from catalog.files import FileStore
 from catalog.models import DigitalObject, Page, Record, utcnow
+from catalog.processes import process_alive
 from catalog.store import Catalog
 from ingest import images, intake, ocr
 from ingest.language import detect_language
@@ -55,7 +56,7 @@ def claim_is_stale(token: str | None, started: dt.datetime | None, lease: dt.tim
     host, _, pid = token[len(CLAIM_PREFIX) :].rpartition(":")
     if host != socket.gethostname()[:40] or not pid.isdigit():
         return False
-    return not _alive(int(pid))
+    return not process_alive(int(pid))
 
 
 def ocr_page(
@@ -232,21 +233,6 @@ def _store(catalog: Catalog, page_id: int, token: str, key: str, result: ocr.Ocr
                 ocr_at=utcnow(),
             )
         )
-
-
-def _alive(pid: int) -> bool:
-    """True when a process with this id runs (a zombie, killed but not reaped, is dead)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rpartition(")")[2].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return True
 
 
 __all__ = ["FAILED", "PageOutcome", "claim_is_stale", "ocr_page", "owner_token", "release"]
