@@ -18,6 +18,7 @@ from catalog.models import DigitalObject, File, Page, utcnow
 from catalog.store import Catalog
 from ingest import images, intake
 from ingest.language import detect_language
+from ingest.pages import mark_due
 from ingest.settings import IngestSettings
 
 STORED, INGESTED, FAILED = "stored", "ingested", "failed"
@@ -160,6 +161,7 @@ def _save(
         s.add_all(pages)
         obj.status, obj.error = INGESTED, None
         s.flush()
+        mark_due(s, obj.record_id)  # text layers index now; OCR'd pages mark it again
         return [p.id for p in pages]
 
 

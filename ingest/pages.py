@@ -87,7 +87,7 @@ def ocr_page(
     except BaseException:
         release(catalog, page_id, token, PENDING, None)
         raise
-    _store(catalog, page_id, token, key, result)
+    _store(catalog, page_id, record_id, token, key, result)
     return PageOutcome(page_id, record_id, "cached" if twin is not None else "ocr")
 
 
@@ -215,9 +215,13 @@ def _small_print(reading: ocr.OcrOutput, settings: IngestSettings) -> bool:
     return not heights or heights[len(heights) // 2] < settings.small_print
 
 
-def _store(catalog: Catalog, page_id: int, token: str, key: str, result: ocr.OcrOutput) -> None:
+def _store(
+    catalog: Catalog, page_id: int, record_id: int, token: str, key: str, result: ocr.OcrOutput
+) -> None:
+    """Write the result if this process still owns the claim; the record's search
+    documents become due in the same transaction."""
     with catalog.session() as s:
-        s.execute(
+        stored = s.execute(
             update(Page)
             .where(Page.id == page_id, Page.ocr_key == token, Page.ocr_status == RUNNING)
             .values(
@@ -232,7 +236,22 @@ def _store(catalog: Catalog, page_id: int, token: str, key: str, result: ocr.Ocr
                 ocr_error=None,
                 ocr_at=utcnow(),
             )
-        )
+        ).rowcount
+        if stored:
+            mark_due(s, record_id)
 
 
-__all__ = ["FAILED", "PageOutcome", "claim_is_stale", "ocr_page", "owner_token", "release"]
+def mark_due(session, record_id: int) -> None:
+    """Mark a record's search documents stale, inside the caller's transaction."""
+    session.execute(update(Record).where(Record.id == record_id).values(index_due=utcnow()))
+
+
+__all__ = [
+    "FAILED",
+    "PageOutcome",
+    "claim_is_stale",
+    "mark_due",
+    "ocr_page",
+    "owner_token",
+    "release",
+]

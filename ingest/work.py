@@ -12,7 +12,7 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
-from catalog.models import DigitalObject, Page
+from catalog.models import DigitalObject, Page, Record, utcnow
 from catalog.store import Catalog
 from ingest.pages import DONE, FAILED, PENDING, RUNNING, claim_is_stale
 
@@ -21,14 +21,16 @@ WAITING_OBJECT = ("pending", "stored")
 
 @dataclasses.dataclass(frozen=True)
 class PendingWork:
-    """Ids of harvested objects to fetch, objects to split into pages, pages to OCR."""
+    """Ids of harvested objects to fetch, objects to split into pages, pages to OCR, and
+    settled records whose search documents are stale."""
 
     fetch: list[int]
     ingest: list[int]
     ocr: list[int]
+    index: list[int] = dataclasses.field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.fetch) + len(self.ingest) + len(self.ocr)
+        return len(self.fetch) + len(self.ingest) + len(self.ocr) + len(self.index)
 
 
 def pending_work(
@@ -62,7 +64,42 @@ def pending_work(
             for pid, status, key, at in s.execute(pages.order_by(Page.id))
             if status == PENDING or claim_is_stale(key, at, lease)
         ]
-    return PendingWork(fetch, ingest, ocr)
+    index = [] if record_id is not None else records_to_index(catalog)[0]
+    return PendingWork(fetch, ingest, ocr, index)
+
+
+def records_to_index(catalog: Catalog, limit: int = 10_000) -> tuple[list[int], dt.datetime]:
+    """Records marked ``index_due`` whose pages are all settled (none pending or
+    running), oldest first, and the time of the look: pass it to :func:`mark_indexed`,
+    so a record changed again while it was being indexed stays due."""
+    unsettled = (
+        select(Page.id)
+        .join(DigitalObject, Page.object_id == DigitalObject.id)
+        .where(DigitalObject.record_id == Record.id, Page.ocr_status.in_((PENDING, RUNNING)))
+    )
+    with catalog.session() as s:
+        stamp = utcnow()
+        ids = list(
+            s.scalars(
+                select(Record.id)
+                .where(Record.index_due.isnot(None), ~unsettled.exists())
+                .order_by(Record.index_due)
+                .limit(limit)
+            )
+        )
+    return ids, stamp
+
+
+def mark_indexed(catalog: Catalog, record_ids: list[int], stamp: dt.datetime) -> None:
+    """Clear ``index_due`` of records indexed from a look at ``stamp`` (unless they were
+    marked again since)."""
+    with catalog.session() as s:
+        s.execute(
+            update(Record)
+            .where(Record.id.in_(record_ids), Record.index_due <= stamp)
+            .values(index_due=None)
+        )
+
 
 
 def page_counts(catalog: Catalog, *, record_id: int | None = None) -> dict[str, int]:

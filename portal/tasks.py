@@ -2,7 +2,10 @@
 
 :class:`Jobs` (``get_services().queue``) owns a huey instance built from ``QUEUE_URL``
 (SQLite file by default, Redis for ``redis://``) and four tasks: fetch a harvested scan,
-ingest a digital object, OCR a page, reindex a record. The catalogue is the durable state:
+ingest a digital object, OCR a page, index the records that are due. The catalogue is the
+durable state (a record whose pages changed is marked ``index_due`` in the same
+transaction, and one index run takes every settled record that is due, so a batch of
+pages costs a few index commits, not one per record):
 every task is idempotent and :meth:`Jobs.enqueue_pending` queues again whatever is
 unfinished, so a worker killed with ``kill -9`` loses nothing. Failed jobs retry with
 exponential backoff; after the last try the object or page is marked ``failed`` with the
@@ -106,6 +109,8 @@ class Jobs:
         for page_id in todo.ocr:
             if ("ocr_page", page_id) not in queued:
                 self.ocr_page(page_id)
+        if todo.index and ("index_due", None) not in queued:
+            self.index_due()
         return todo
 
     def queued(self) -> set[tuple[str, Any]]:
@@ -156,7 +161,7 @@ def _register(jobs: Jobs) -> None:
         for page_id in outcome.pages_to_ocr:
             jobs.ocr_page(page_id)
         if not outcome.pages_to_ocr:
-            jobs.reindex_record(outcome.record_id)
+            jobs.index_due()
 
     @huey.task(name="ocr_page", **retry)
     def ocr_page(page_id: int, task=None) -> str:
@@ -175,25 +180,29 @@ def _register(jobs: Jobs) -> None:
             _retry_or_fail(jobs, task, None, page_id, exc)
             raise
         if outcome.action != "skipped" and _record_settled(jobs, outcome.record_id):
-            jobs.reindex_record(outcome.record_id)
+            jobs.index_due()
         return outcome.action
 
-    @huey.task(name="reindex_record", **retry)
-    def reindex_record(record_id: int, task=None) -> bool:
+    @huey.task(name="index_due", **retry)
+    def index_due(task=None) -> int:
+        """Index every settled record marked due; returns how many. Queued once per
+        settled record, it finds the later ones already done and costs one query."""
         services = jobs.services()
-        search = getattr(type(services), "search", None)
-        if search is None:
-            log.warning("record %s not reindexed: this portal has no search service", record_id)
-            return False
-        services.search.index_records([record_id])
-        return True
+        if getattr(type(services), "search", None) is None:
+            log.warning("records not indexed: this portal has no search service")
+            return 0
+        ids, stamp = work.records_to_index(services.catalog)
+        if ids:
+            services.search.index_records(ids)
+            work.mark_indexed(services.catalog, ids, stamp)
+        return len(ids)
 
     @huey.periodic_task(crontab(minute="*/5"), name="recover_pending")
     def recover_pending() -> None:
         jobs.enqueue_pending()
 
     jobs.fetch_scan, jobs.ingest_object = fetch_scan, ingest_object
-    jobs.ocr_page, jobs.reindex_record = ocr_page, reindex_record
+    jobs.ocr_page, jobs.index_due = ocr_page, index_due
 
 
 def _retry_or_fail(jobs: Jobs, task, object_id: int | None, page_id: int | None, exc) -> None:

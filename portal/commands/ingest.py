@@ -80,7 +80,7 @@ def ocr_command(
         todo = jobs.enqueue_pending(record_id)
         click.echo(
             f"Queued {len(todo.fetch)} scan fetch(es), {len(todo.ingest)} object(s) to "
-            f"ingest, {len(todo.ocr)} page(s) to OCR."
+            f"ingest, {len(todo.ocr)} page(s) to OCR, {len(todo.index)} record(s) to index."
         )
     stats = jobs.stats()
     with click.progressbar(length=max(stats["queued"], 1), label="Jobs") as bar:

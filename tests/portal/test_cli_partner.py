@@ -51,5 +51,5 @@ def test_partner_add_refuses_bad_country_and_duplicates(runner):
 def test_db_upgrade_is_safe_twice(runner):
     for _ in range(2):
         result = runner.invoke(args=["db", "upgrade"])
-        assert result.exit_code == 0 and "0001" in result.output
-    assert runner.invoke(args=["db", "current"]).output.strip() == "0001"
+        assert result.exit_code == 0 and "0002" in result.output
+    assert runner.invoke(args=["db", "current"]).output.strip() == "0002"
