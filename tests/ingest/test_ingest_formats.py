@@ -73,6 +73,45 @@ def test_exif_orientation_gives_boxes_in_the_upright_page(
     assert page.language == "ind"
 
 
+def _png_with_exif_after_the_image_data(image: Image.Image, exif: Image.Exif) -> bytes:
+    import struct
+    import zlib
+
+    data = io.BytesIO()
+    image.save(data, "PNG")
+    body, payload = data.getvalue(), exif.tobytes()[6:]  # without the "Exif\0\0" header
+    chunk = struct.pack(">I", len(payload)) + b"eXIf" + payload
+    chunk += struct.pack(">I", zlib.crc32(b"eXIf" + payload))
+    return body[:-12] + chunk + body[-12:]  # just before IEND
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_png_exif_orientation_is_applied_wherever_the_chunk_is(
+    sqlite_catalog, file_store, make_object, tmp_path, settings, where
+):
+    drawn = render(MALAY)
+    stored = drawn.image.transpose(Image.Transpose.ROTATE_90)  # upright after orientation 6
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "miring.png"
+    if where == "before":
+        save(stored, path, exif=exif, dpi=(300, 300))
+    else:
+        path.write_bytes(_png_with_exif_after_the_image_data(stored, exif))
+    with Image.open(path) as check:
+        assert ("exif" in check.info) == (where == "before")
+        assert check.getexif()[0x0112] == 6
+    assert images.readable_as_is(path) is None  # decoded and turned upright first
+    [page] = _ingest_and_ocr(sqlite_catalog, file_store, make_object(path), settings)
+    assert (page.width, page.height) == drawn.image.size
+    assert match_words(page.words, drawn.boxes) >= len(drawn.boxes) - 2
+
+
+def test_plain_png_goes_to_tesseract_as_it_is(tmp_path):
+    path = save(render(MALAY).image, tmp_path / "plain.png", dpi=(300, 300))
+    assert images.readable_as_is(path) is not None
+
+
 def test_small_clipping_words_are_boxed(
     sqlite_catalog, file_store, make_object, tmp_path, settings
 ):
