@@ -40,6 +40,19 @@ RECORD_FIELDS = (
 )
 """Fields of RecordData copied onto the Record row as they are."""
 
+JSON_FIELDS = (
+    "titles",
+    "creators",
+    "subjects",
+    "languages",
+    "identifiers",
+    "scan_urls",
+    "sets",
+    "extra",
+    "quality_flags",
+)
+"""The fields of :data:`RECORD_FIELDS` stored in JSON columns."""
+
 
 @dataclasses.dataclass(frozen=True)
 class RecordData:
@@ -75,12 +88,28 @@ class RecordData:
     raw_xml: bytes | None = None
 
     def column_values(self) -> dict[str, Any]:
-        """The values to store on a ``Record`` row (tuples become lists for JSON)."""
+        """The values to store on a ``Record`` row (tuples become lists for JSON).
+
+        A new dict on each call (callers may change it); see :meth:`json_values` for
+        the JSON columns as their stored text.
+        """
         out: dict[str, Any] = {}
         for name in RECORD_FIELDS:
             value = getattr(self, name)
             out[name] = list(value) if isinstance(value, tuple) else value
         return out
+
+    def json_values(self) -> dict[str, str]:
+        """The :data:`JSON_FIELDS` as the JSON text their columns store (``json.dumps``).
+
+        Computed once per instance and kept, like :meth:`content_hash` (the harvester
+        computes both while mapping, ahead of the store).
+        """
+        encoded = self.__dict__.get("_json_values")
+        if encoded is None:
+            encoded = {name: encode_json(getattr(self, name)) for name in JSON_FIELDS}
+            object.__setattr__(self, "_json_values", encoded)
+        return encoded
 
     def content_hash(self) -> str:
         """A checksum of everything stored about the record except times and raw bytes.
@@ -94,6 +123,49 @@ class RecordData:
             digest = hash_columns(self.column_values(), self.deleted)
             object.__setattr__(self, "_content_hash", digest)
         return digest
+
+
+_COLUMN_ENCODER = json.JSONEncoder()
+"""``json.dumps(…)`` with its defaults (what a SQLAlchemy JSON column does), built once."""
+_ENCODE_STR = json.encoder.encode_basestring_ascii
+
+
+def encode_json(value: Any) -> str:
+    """``json.dumps(value)`` (tuples as lists), quicker for what record columns hold.
+
+    JSON columns hold a few strings, ``{"value": …, "lang": …}`` titles or a dict of
+    string lists; their text is built here directly, the very text ``json.dumps`` gives
+    (``["a", "b"]``, ``{"k": null}``), without its set-up cost on every call. Anything
+    else (numbers, nested deeper) goes to the json module.
+    """
+    try:
+        return _quick(value, 0)
+    except _NotQuick:
+        return _COLUMN_ENCODER.encode(list(value) if isinstance(value, tuple) else value)
+
+
+class _NotQuick(Exception):
+    pass
+
+
+def _quick(value: Any, depth: int) -> str:
+    kind = type(value)
+    if kind is str:
+        return _ENCODE_STR(value)
+    if value is None:
+        return "null"
+    if depth > 2:
+        raise _NotQuick
+    if kind is tuple or kind is list:
+        return "[" + ", ".join([_quick(v, depth + 1) for v in value]) + "]"
+    if kind is dict:
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotQuick
+            parts.append(_ENCODE_STR(key) + ": " + _quick(item, depth + 1))
+        return "{" + ", ".join(parts) + "}"
+    raise _NotQuick
 
 
 _HASH_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)

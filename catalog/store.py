@@ -13,9 +13,10 @@ import hashlib
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import JSON, Column, Engine, MetaData, Table, TypeDecorator, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -24,12 +25,46 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog import db
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreError
 from catalog.models import INSTITUTION_TYPES, Partner, RawXml, Record, utcnow
-from catalog.records import RecordData
+from catalog.records import JSON_FIELDS, RecordData
 
 PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 NEW, UPDATED, UNCHANGED, DELETED = "new", "updated", "unchanged", "deleted"
+
+
+class _EncodedJSON(TypeDecorator):
+    """A JSON column whose values come already encoded (:meth:`RecordData.json_values`).
+
+    Same column and, on PostgreSQL, the same ``::JSON`` cast; only the encoding is not
+    done again.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        return None
+
+
+_RECORD_TABLE = Table(
+    Record.__tablename__,
+    MetaData(),
+    *(
+        Column(
+            c.name,
+            _EncodedJSON() if c.name in JSON_FIELDS else c.type,
+            primary_key=c.primary_key,
+        )
+        for c in Record.__table__.columns
+    ),
+)
+"""The record table for bulk inserts of new rows, with pre-encoded JSON values."""
+_RECORD_INSERT = _RECORD_TABLE.insert()
+if {c.name for c in Record.__table__.columns if isinstance(c.type, JSON)} & set(
+    RecordData.__dataclass_fields__
+) != set(JSON_FIELDS):  # pragma: no cover - a model change must update JSON_FIELDS
+    raise RuntimeError("catalog.records.JSON_FIELDS does not match the record table")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,33 +160,24 @@ class Catalog:
 
     # -- records ----------------------------------------------------------------------
 
-    def upsert_records(self, partner_id: str, items: Iterable[RecordData]) -> list[UpsertOutcome]:
+    def upsert_records(
+        self, partner_id: str, items: Iterable[RecordData], *, session: Session | None = None
+    ) -> list[UpsertOutcome]:
         """Insert or update records of one partner in one transaction.
 
         Idempotent: the same identifier with the same datestamp and content changes
         nothing (no new version, ``last_changed`` kept). A deleted ``RecordData`` turns
         the stored record into a tombstone. Returns one outcome per item, in order.
+        With ``session`` (from :meth:`session`) the upsert joins that transaction, so
+        the caller's own writes (a harvest checkpoint) commit together with it.
         """
         items = list(items)
         if not items:
             return []
-        identifiers = [i.oai_identifier for i in items]
-        with self.session() as s:
-            if s.scalar(select(Partner.id).where(Partner.id == partner_id)) is None:
-                raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
-            existing = _existing(s, partner_id, identifiers)
-            raw_ids = _store_raw(s, [i.raw_xml for i in items if i.raw_xml])
-            if len(set(identifiers)) == len(identifiers):
-                return _upsert_distinct(s, partner_id, items, existing, raw_ids)
-            outcomes = []
-            for item in items:
-                row = existing.get(item.oai_identifier)
-                raw_id = raw_ids.get(_sha(item.raw_xml)) if item.raw_xml else None
-                action, row = _apply(s, partner_id, row, item, raw_id)
-                existing[item.oai_identifier] = row
-                outcomes.append((row, item.oai_identifier, action))
-            s.flush()
-            return [UpsertOutcome(row.id, ident, action) for row, ident, action in outcomes]
+        if session is None:
+            with self.session() as s:
+                return _upsert(s, partner_id, items)
+        return _upsert(session, partner_id, items)
 
     def upsert_record(self, partner_id: str, item: RecordData) -> UpsertOutcome:
         """Insert or update one record (see :meth:`upsert_records`)."""
@@ -255,6 +281,27 @@ def _get_partner(session: Session, partner_id: str) -> Partner:
     return partner
 
 
+def _upsert(session: Session, partner_id: str, items: list[RecordData]) -> list[UpsertOutcome]:
+    if session.scalar(select(Partner.id).where(Partner.id == partner_id)) is None:
+        raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
+    identifiers = [i.oai_identifier for i in items]
+    existing = _existing(session, partner_id, identifiers)
+    shas = [_sha(i.raw_xml) if i.raw_xml else None for i in items]
+    blobs = {sha: i.raw_xml for sha, i in zip(shas, items, strict=True) if sha}
+    raw_ids = _store_raw(session, blobs)
+    item_raw = [raw_ids.get(sha) if sha else None for sha in shas]
+    if len(set(identifiers)) == len(identifiers):
+        return _upsert_distinct(session, partner_id, items, item_raw, existing)
+    outcomes = []
+    for item, raw_id in zip(items, item_raw, strict=True):
+        row = existing.get(item.oai_identifier)
+        action, row = _apply(session, partner_id, row, item, raw_id)
+        existing[item.oai_identifier] = row
+        outcomes.append((row, item.oai_identifier, action))
+    session.flush()
+    return [UpsertOutcome(row.id, ident, action) for row, ident, action in outcomes]
+
+
 def _existing(session: Session, partner_id: str, identifiers: list[str]) -> dict[str, Record]:
     found: dict[str, Record] = {}
     for start in range(0, len(identifiers), 500):
@@ -278,13 +325,12 @@ def _raw_ids(session: Session, shas: list[str]) -> dict[str, int]:
     return ids
 
 
-def _store_raw(session: Session, blobs: list[bytes]) -> dict[str, int]:
-    """Ids of these blobs by checksum; those not stored yet go in one INSERT.
+def _store_raw(session: Session, by_sha: dict[str, bytes]) -> dict[str, int]:
+    """Ids of these blobs (by checksum); those not stored yet go in one INSERT.
 
     One copy per checksum: a blob another transaction stored meanwhile is skipped by
-    ``ON CONFLICT DO NOTHING`` and found by a second look-up.
+    ``ON CONFLICT DO NOTHING``; the ids of the new ones are looked up after the insert.
     """
-    by_sha = {_sha(b): b for b in blobs}
     if not by_sha:
         return {}
     ids = _raw_ids(session, list(by_sha))
@@ -295,33 +341,30 @@ def _store_raw(session: Session, blobs: list[bytes]) -> dict[str, int]:
         if sha not in ids
     ]
     if fresh:
-        table = RawXml.__table__
-        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-        statement = (
-            insert(table)
-            .on_conflict_do_nothing(index_elements=["sha256"])
-            .returning(table.c.sha256, table.c.id)
-        )
-        ids.update({sha: raw_id for sha, raw_id in session.execute(statement, fresh)})
-        missing = [sha for sha in by_sha if sha not in ids]
-        if missing:
-            ids.update(_raw_ids(session, missing))
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        _insert_many(session, _RAW_INSERTS[sqlite], fresh)
+        ids.update(_raw_ids(session, [row["sha256"] for row in fresh]))
     return ids
+
+
+_RAW_INSERTS = {
+    sqlite: insert(RawXml.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+    for sqlite, insert in ((True, sqlite_insert), (False, pg_insert))
+}
 
 
 def _upsert_distinct(
     session: Session,
     partner_id: str,
     items: list[RecordData],
+    item_raw: list[int | None],
     existing: dict[str, Record],
-    raw_ids: dict[str, int],
 ) -> list[UpsertOutcome]:
     """Upsert items with distinct identifiers: new rows in one bulk INSERT … RETURNING."""
     now = utcnow()
     fresh: list[dict] = []
     actions: list[tuple[str, str, Record | None]] = []
-    for item in items:
-        raw_id = raw_ids.get(_sha(item.raw_xml)) if item.raw_xml else None
+    for item, raw_id in zip(items, item_raw, strict=True):
         row = existing.get(item.oai_identifier)
         if row is None:
             fresh.append(_new_values(partner_id, item, raw_id, now))
@@ -331,9 +374,8 @@ def _upsert_distinct(
             actions.append((item.oai_identifier, action, row))
     new_ids: dict[str, int] = {}
     if fresh:
-        table = Record.__table__
-        statement = table.insert().returning(table.c.oai_identifier, table.c.id)
-        new_ids = {ident: rid for ident, rid in session.execute(statement, fresh)}
+        _insert_many(session, _RECORD_INSERT, fresh)
+        new_ids = _record_ids(session, partner_id, [row["oai_identifier"] for row in fresh])
     session.flush()
     return [
         UpsertOutcome(row.id if row is not None else new_ids[ident], ident, action)
@@ -341,8 +383,64 @@ def _upsert_distinct(
     ]
 
 
+def _record_ids(session: Session, partner_id: str, identifiers: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(identifiers), 500):
+        query = select(Record.oai_identifier, Record.id).where(
+            Record.partner_id == partner_id,
+            Record.oai_identifier.in_(identifiers[start : start + 500]),
+        )
+        ids.update({ident: rid for ident, rid in session.execute(query)})
+    return ids
+
+
+_DRIVER_INSERTS: dict[tuple, tuple[str, bool, list[str], Any, list]] = {}
+
+
+def _insert_many(session: Session, statement, rows: list[dict[str, Any]]) -> None:
+    """Execute an INSERT of many rows (all with the same keys) as one driver ``executemany``.
+
+    The statement is compiled once per dialect and every value goes through its column
+    type's bind processor for that dialect, as a Core execution does, without the
+    per-row machinery around it (a large share of a harvest's cost). A value object
+    shared by the rows (a timestamp) is processed once.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    key = (id(statement), dialect.name, tuple(rows[0]))
+    prepared = _DRIVER_INSERTS.get(key)
+    if prepared is None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
+        names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+        columns = statement.table.c
+        processors = []
+        for index, name in enumerate(names):
+            column_type = columns[compiled.binds[name].key].type
+            process = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((index, process))
+        prepared = (compiled.string, compiled.positional, names, itemgetter(*names), processors)
+        _DRIVER_INSERTS[key] = prepared
+    sql, positional, names, values_of, processors = prepared
+    done: dict[tuple[int, int], Any] = {}
+    params: list = []
+    for row in rows:
+        values = list(values_of(row))
+        for index, process in processors:
+            value = values[index]
+            if value is not None:
+                memo = (index, id(value))
+                if memo not in done:
+                    done[memo] = process(value)
+                values[index] = done[memo]
+        params.append(tuple(values) if positional else dict(zip(names, values, strict=True)))
+    connection.exec_driver_sql(sql, params)
+
+
 def _new_values(partner_id: str, item: RecordData, raw_id: int | None, now) -> dict:
+    """A new row for :data:`_RECORD_INSERT` (JSON columns as their encoded text)."""
     columns = item.column_values()
+    columns.update(item.json_values())
     return {
         "partner_id": partner_id,
         "oai_identifier": item.oai_identifier,
