@@ -109,10 +109,22 @@ class PartnerClient(Sickle):
 
     def _polite(self) -> None:
         pause = self._last_request + self.delay - time.monotonic()
-        if self.requests and pause > 0:
+        if self._last_request and pause > 0:
             self.sleep(pause)
         self._last_request = time.monotonic()
         self.requests += 1
+
+    @property
+    def last_request(self) -> float:
+        """When this client last sent a request (``time.monotonic()``; 0.0: never)."""
+        return self._last_request
+
+    def paced_after(self, when: float) -> None:
+        """Keep the politeness delay after a request another client (process) sent at ``when``.
+
+        ``time.monotonic()`` is one clock for every process of the machine.
+        """
+        self._last_request = max(self._last_request, when)
 
     def harvest(self, **kwargs: Any) -> RawResponse:  # type: ignore[override]
         """Send one OAI-PMH request with retries; returns the raw answer.

@@ -27,6 +27,11 @@ class OAIError(OAIProtocolError):
     def __init__(self, code: str, message: str, **fields) -> None:
         super().__init__(f"OAI-PMH error {code}: {message}".rstrip(": "), code=code, **fields)
         self.code = code
+        self.reason = message
+
+    def __reduce__(self):
+        # Picklable (it crosses from the page fetching process to the walk).
+        return (type(self), (self.code, self.reason), {"fields": self.fields})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +50,12 @@ class HarvestedRecord:
     sets: tuple[str, ...]
     metadata: etree._Element | None
     raw: bytes
+
+    def __reduce__(self):
+        # Pickled (to cross from the page fetching process) without its lxml element:
+        # mapping is done by then, and ``raw`` keeps the XML.
+        fields = (self.identifier, self.datestamp, self.datestamp_text, self.deleted)
+        return (type(self), (*fields, self.sets, None, self.raw))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,15 +114,35 @@ def record_from_element(element: etree._Element) -> HarvestedRecord:
     return _header(header, payload, etree.tostring(element, encoding="utf-8", with_tail=False))
 
 
+_IDENTIFIER, _DATESTAMP, _SET_SPEC = _Q + "identifier", _Q + "datestamp", _Q + "setSpec"
+
+
 def _header(header: etree._Element, payload, raw: bytes) -> HarvestedRecord:
-    identifier = (header.findtext(_Q + "identifier") or "").strip()
+    identifier = stamp = None  # the first of each, as findtext() reads them
+    sets = []
+    for child in header:  # one pass over the header's children
+        tag = child.tag
+        if tag == _SET_SPEC:
+            if child.text:
+                sets.append(child.text.strip())
+        elif tag == _IDENTIFIER:
+            if identifier is None:
+                identifier = child.text or ""
+        elif tag == _DATESTAMP and stamp is None:
+            stamp = child.text or ""
+    identifier = (identifier or "").strip()
     if not identifier:
         raise xmlsafe.UnparsableXML("a record header without <identifier>")
-    stamp = (header.findtext(_Q + "datestamp") or "").strip()
+    stamp = (stamp or "").strip()
     deleted = header.get("status") == "deleted"
-    sets = tuple(s.text.strip() for s in header.iterchildren(_Q + "setSpec") if s.text)
     return HarvestedRecord(
-        identifier, parse_datestamp(stamp), stamp, deleted, sets, None if deleted else payload, raw
+        identifier,
+        parse_datestamp(stamp),
+        stamp,
+        deleted,
+        tuple(sets),
+        None if deleted else payload,
+        raw,
     )
 
 

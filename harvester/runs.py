@@ -8,12 +8,15 @@ partner resumes the newest unfinished run instead of starting over.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from catalog.errors import HarvestError
 from catalog.models import DigitalObject, HarvestRun, Quarantine, Record, utcnow
@@ -22,6 +25,16 @@ from catalog.store import Catalog
 
 UNFINISHED = ("running", "interrupted", "failed")
 SUCCESS = ("completed",)
+
+
+@contextlib.contextmanager
+def _within(catalog: Catalog, session: Session | None) -> Iterator[Session]:
+    """``session`` (the caller's transaction) or a transaction of its own."""
+    if session is not None:
+        yield session
+        return
+    with catalog.session() as s:
+        yield s
 
 
 def baseline(catalog: Catalog, partner_id: str) -> str | None:
@@ -103,9 +116,11 @@ def save(
     checkpoint: dict[str, Any],
     counts: dict[str, int],
     status: str = "running",
+    *,
+    session: Session | None = None,
 ) -> None:
-    """Write a checkpoint (one small transaction after every page, one UPDATE)."""
-    with catalog.session() as s:
+    """Write a checkpoint (one UPDATE; in ``session``, with the page it follows)."""
+    with _within(catalog, session) as s:
         s.execute(
             update(HarvestRun)
             .where(HarvestRun.id == run_id)
@@ -154,10 +169,12 @@ def live_count(catalog: Catalog, partner_id: str) -> int:
         )
 
 
-def live_among(catalog: Catalog, partner_id: str, identifiers: list[str]) -> set[str]:
+def live_among(
+    catalog: Catalog, partner_id: str, identifiers: list[str], *, session: Session | None = None
+) -> set[str]:
     """Which of these identifiers are live (not tombstoned) records of the partner."""
     found: set[str] = set()
-    with catalog.session() as s:
+    with _within(catalog, session) as s:
         for i in range(0, len(identifiers), 500):
             found.update(
                 s.scalars(
@@ -191,9 +208,11 @@ def quarantine(
     identifier: str | None,
     error: str,
     content: bytes | None,
+    *,
+    session: Session | None = None,
 ) -> None:
     """Keep a page or record that could not be used, with its raw bytes."""
-    with catalog.session() as s:
+    with _within(catalog, session) as s:
         s.add(
             Quarantine(
                 run_id=run_id,
@@ -206,12 +225,14 @@ def quarantine(
         )
 
 
-def add_scan_jobs(catalog: Catalog, wanted: dict[int, tuple[str, ...]]) -> int:
+def add_scan_jobs(
+    catalog: Catalog, wanted: dict[int, tuple[str, ...]], *, session: Session | None = None
+) -> int:
     """Create a pending harvested DigitalObject per (record, scan URL) not yet known."""
     if not wanted:
         return 0
     created = 0
-    with catalog.session() as s:
+    with _within(catalog, session) as s:
         rows = s.execute(
             select(DigitalObject.record_id, DigitalObject.source_url).where(
                 DigitalObject.record_id.in_(list(wanted))
