@@ -119,8 +119,10 @@ class RecordData:
         while mapping, ahead of the store.
         """
         digest = self.__dict__.get("_content_hash")
-        if digest is None:
-            digest = hash_columns(self.column_values(), self.deleted)
+        if digest is None:  # (tuples encode as lists: no need for column_values())
+            digest = hash_columns(
+                {name: getattr(self, name) for name in RECORD_FIELDS}, self.deleted
+            )
             object.__setattr__(self, "_content_hash", digest)
         return digest
 
@@ -138,6 +140,15 @@ def encode_json(value: Any) -> str:
     (``["a", "b"]``, ``{"k": null}``), without its set-up cost on every call. Anything
     else (numbers, nested deeper) goes to the json module.
     """
+    kind = type(value)
+    if kind is tuple or kind is list:
+        if not value:
+            return "[]"
+        for item in value:
+            if type(item) is not str:
+                break
+        else:
+            return "[" + ", ".join(map(_ENCODE_STR, value)) + "]"
     try:
         return _quick(value, 0)
     except _NotQuick:

@@ -20,7 +20,7 @@ from sqlalchemy import JSON, Column, Engine, MetaData, Table, TypeDecorator, fun
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from catalog import db
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreError
@@ -282,7 +282,11 @@ def _get_partner(session: Session, partner_id: str) -> Partner:
 
 
 def _upsert(session: Session, partner_id: str, items: list[RecordData]) -> list[UpsertOutcome]:
-    if session.scalar(select(Partner.id).where(Partner.id == partner_id)) is None:
+    # The light look-ups below run as Core statements on the session's connection (the
+    # ORM's per-statement cost is a good part of a page's); pending objects go first.
+    session.flush()
+    connection = session.connection()
+    if connection.scalar(select(Partner.id).where(Partner.id == partner_id)) is None:
         raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
     identifiers = [i.oai_identifier for i in items]
     existing = _existing(session, partner_id, identifiers)
@@ -303,11 +307,21 @@ def _upsert(session: Session, partner_id: str, items: list[RecordData]) -> list[
 
 
 def _existing(session: Session, partner_id: str, identifiers: list[str]) -> dict[str, Record]:
+    """The stored rows of these identifiers (without their partner or objects).
+
+    Which identifiers are stored is asked first with a light query, so a page of new
+    records (a first harvest) loads no rows at all.
+    """
+    stored = list(_record_ids(session, partner_id, identifiers))
     found: dict[str, Record] = {}
-    for start in range(0, len(identifiers), 500):
-        chunk = identifiers[start : start + 500]
-        query = select(Record).where(
-            Record.partner_id == partner_id, Record.oai_identifier.in_(chunk)
+    for start in range(0, len(stored), 500):
+        query = (
+            select(Record)
+            .where(
+                Record.partner_id == partner_id,
+                Record.oai_identifier.in_(stored[start : start + 500]),
+            )
+            .options(lazyload(Record.partner), lazyload(Record.objects))
         )
         found.update({row.oai_identifier: row for row in session.scalars(query)})
     return found
@@ -321,30 +335,23 @@ def _raw_ids(session: Session, shas: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for start in range(0, len(shas), 500):
         query = select(RawXml.sha256, RawXml.id).where(RawXml.sha256.in_(shas[start : start + 500]))
-        ids.update({sha: raw_id for sha, raw_id in session.execute(query)})
+        ids.update({sha: raw_id for sha, raw_id in session.connection().execute(query)})
     return ids
 
 
 def _store_raw(session: Session, by_sha: dict[str, bytes]) -> dict[str, int]:
     """Ids of these blobs (by checksum); those not stored yet go in one INSERT.
 
-    One copy per checksum: a blob another transaction stored meanwhile is skipped by
-    ``ON CONFLICT DO NOTHING``; the ids of the new ones are looked up after the insert.
+    One copy per checksum: a blob stored before (or by another transaction meanwhile)
+    is skipped by ``ON CONFLICT DO NOTHING``; then every id is looked up.
     """
     if not by_sha:
         return {}
-    ids = _raw_ids(session, list(by_sha))
     now = utcnow()
-    fresh = [
-        {"sha256": sha, "content": blob, "created_at": now}
-        for sha, blob in by_sha.items()
-        if sha not in ids
-    ]
-    if fresh:
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        _insert_many(session, _RAW_INSERTS[sqlite], fresh)
-        ids.update(_raw_ids(session, [row["sha256"] for row in fresh]))
-    return ids
+    rows = [{"sha256": sha, "content": blob, "created_at": now} for sha, blob in by_sha.items()]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    _insert_many(session, _RAW_INSERTS[sqlite], rows)
+    return _raw_ids(session, list(by_sha))
 
 
 _RAW_INSERTS = {
@@ -390,7 +397,7 @@ def _record_ids(session: Session, partner_id: str, identifiers: list[str]) -> di
             Record.partner_id == partner_id,
             Record.oai_identifier.in_(identifiers[start : start + 500]),
         )
-        ids.update({ident: rid for ident, rid in session.execute(query)})
+        ids.update({ident: rid for ident, rid in session.connection().execute(query)})
     return ids
 
 

@@ -43,7 +43,7 @@ Mapped = list[RecordData | MappingError]
 
 STOP_WAIT = 2.0
 """Seconds the child gets to stop by itself when the walk ends, before it is terminated."""
-LOOKAHEAD = 1
+LOOKAHEAD = 2
 """Pages the child may have ready beyond the one the walk is storing."""
 
 

@@ -104,14 +104,23 @@ def parse_page(content: bytes) -> Page:
 
 
 def record_from_element(element: etree._Element) -> HarvestedRecord:
-    header = element.find(_Q + "header")
+    header = metadata = None  # the first of each, as find() reads them
+    for child in element:
+        tag = child.tag
+        if tag == _HEADER:
+            if header is None:
+                header = child
+        elif tag == _METADATA and metadata is None:
+            metadata = child
     if header is None:
         raise xmlsafe.UnparsableXML("a <record> without <header>")
-    metadata = element.find(_Q + "metadata")
     payload = None
     if metadata is not None:
         payload = next(iter(metadata.iterchildren(etree.Element)), None)
     return _header(header, payload, etree.tostring(element, encoding="utf-8", with_tail=False))
+
+
+_HEADER, _METADATA = _Q + "header", _Q + "metadata"
 
 
 _IDENTIFIER, _DATESTAMP, _SET_SPEC = _Q + "identifier", _Q + "datestamp", _Q + "setSpec"

@@ -121,9 +121,10 @@ def save(
 ) -> None:
     """Write a checkpoint (one UPDATE; in ``session``, with the page it follows)."""
     with _within(catalog, session) as s:
-        s.execute(
-            update(HarvestRun)
-            .where(HarvestRun.id == run_id)
+        table = HarvestRun.__table__
+        s.connection().execute(
+            update(table)
+            .where(table.c.id == run_id)
             .values(
                 checkpoint=dict(checkpoint, owner=owner()),
                 counts=dict(counts),

@@ -8,8 +8,6 @@ gets: OAI header facts, quality flags and the raw XML.
 
 from __future__ import annotations
 
-import dataclasses
-
 from lxml import etree
 
 from catalog.errors import HarvestError
@@ -32,7 +30,6 @@ BY_PREFIX = {
     "mods": BY_NAMESPACE[mods.MODS],
 }
 SUPPORTED_PREFIXES = tuple(BY_PREFIX)
-_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Fields) if f.name != "flags")
 
 
 class MappingError(HarvestError):
@@ -83,7 +80,8 @@ def finish(record: HarvestedRecord, fields: Fields, fmt: str) -> RecordData:
         flags.append("missing_link")
     if record.datestamp is None:
         flags.append("missing_datestamp")
-    values = {name: getattr(fields, name) for name in _FIELD_NAMES}
+    values = dict(fields.__dict__)  # every field of Fields but its flags
+    del values["flags"]
     return RecordData(
         oai_identifier=record.identifier,
         datestamp=record.datestamp,
