@@ -9,6 +9,10 @@ Malay too) and Snowball English. Each word therefore has three kinds of key:
 * ``id`` — the Indonesian/Malay stem(s) of the modern form(s);
 * ``en`` — the English stem of the folded word (English is not respelled).
 
+For indexing, :meth:`Analyzer.analyse` gives each word a *main* key, both stemmers applied
+to its first modern form (one per word, at the word's position, for phrases), and its
+*other* keys, every key above unlike the main key, as space-separated terms.
+
 :class:`Analyzer` with ``plain=True`` skips stemming and respelling (the baseline of
 ``bench/relevance.py``).
 """
@@ -17,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import operator
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,9 +31,7 @@ import Stemmer
 from search.spelling import modern_forms
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
-PLAIN_WORD = re.compile(r"\w+")  # the same words in a text without apostrophes
 KINDS = ("w", "id", "en")
-UNPOSITIONED = frozenset({"w"})  # indexed without positions (no phrases over it)
 MAX_WORD = 60
 MAX_CACHE = 500_000
 
@@ -66,12 +67,13 @@ class Analyzer:
         for stemmer in (self._id, self._en):  # we cache per word; theirs costs 8x a stem
             stemmer.maxCacheSize = 0
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
+        self._entry = functools.lru_cache(maxsize=200_000)(self._new_entry)
         self._caches: dict[str | None, _Cache] = {}
 
     def _cache(self, lang: str | None) -> _Cache:
         found = self._caches.get(lang)
         if found is None:
-            found = self._caches[lang] = _Cache()
+            found = self._caches[lang] = _Cache(self, lang)
         return found
 
     def entry(self, surface: str, lang: str | None) -> Entry:
@@ -81,8 +83,13 @@ class Analyzer:
         if found is None:
             if len(cache.entries) >= MAX_CACHE:
                 cache.clear()
-            found = cache.add(surface, self.keys(fold(surface), lang))
+            found = cache.add(surface)
         return found
+
+    def _new_entry(self, folded: str, lang: str | None) -> Entry:
+        keys = self.keys(folded, lang)
+        main = self.main_key(keys)
+        return Entry(keys, main, other_keys(keys, main))
 
     def _keys(self, folded: str, lang: str | None) -> dict[str, tuple[str, ...]]:
         """Keys of one folded word (see the module docstring)."""
@@ -99,6 +106,14 @@ class Analyzer:
             surface = match.group()
             yield Word(match.start(), match.end(), surface, self.entry(surface, lang).keys)
 
+    def main_key(self, keys: dict[str, tuple[str, ...]]) -> str:
+        """The key a word is indexed under at its position: both stemmers applied to its
+        first modern form, so that phrases tolerate Indonesian/Malay and English endings
+        alike ("folk tales" ~ "folk tale", "rumah kerajaan" ~ "rumah raja")."""
+        if self.plain:
+            return keys["w"][0]
+        return self._en.stemWord(keys["id"][0])
+
     def query_keys(self, word: str) -> dict[str, tuple[str, ...]]:
         """Keys of a query word: every reading of an old spelling (language unknown)."""
         return self.keys(fold(word), None)
@@ -106,110 +121,91 @@ class Analyzer:
     def analyse(self, text: str, lang: str | None = None) -> Analysed:
         """The keys of every word of ``text``, ready to index (see :class:`Analysed`).
 
-        Each distinct word is analysed once per language (then cached); the terms of a
-        text are joined from per-kind dictionaries of first keys, at C speed."""
-        text = text or ""
-        words = (WORD if "'" in text or "’" in text else PLAIN_WORD).findall(text)
+        The text is split on white space (in C) and each distinct piece analysed once per
+        language, then cached: its words (as :data:`WORD` finds them; "Sarawak," has one,
+        "-" none, "Kapit/Sibu" two) with their main and other keys. The terms of a text
+        are joined from the cache at C speed."""
         cache = self._cache(lang)
-        if len(cache.entries) + len(words) > MAX_CACHE:
-            cache.clear()  # before, not while, filling: every word stays cached below
-        try:
-            return _joined(text, words, cache)
-        except KeyError:  # words not seen yet (most texts have none)
-            for surface in set(words).difference(cache.entries):
-                cache.add(surface, self.keys(fold(surface), lang))
-            return _joined(text, words, cache)
-
-
-def _joined(text: str, words: list[str], cache: _Cache) -> Analysed:
-    """:class:`Analysed` of a text whose words are all cached (KeyError otherwise)."""
-    terms: list[str | None] = []
-    pick = operator.itemgetter(*words) if len(words) > 1 else None
-    for index in range(len(KINDS)):
-        several = cache.several[index]
-        if several and not several.isdisjoint(words):
-            terms.append(None)
-        elif pick is not None:
-            terms.append(" ".join(pick(cache.firsts[index])))
-        else:
-            terms.append(" ".join([cache.firsts[index][w] for w in words]))
-    entries = None
-    if None in terms:
-        entries = list(map(cache.entries.__getitem__, words))
-    return Analysed(text, len(words), tuple(terms), entries)
+        pieces = (text or "").split()
+        if len(cache.main) + len(pieces) > MAX_CACHE:
+            cache.clear()  # before, not while, filling: every piece stays cached below
+        main = " ".join(map(cache.main.__getitem__, pieces))  # fills cache.extra too
+        return Analysed(main, " ".join(map(cache.extra.__getitem__, pieces)))
 
 
 class Entry(NamedTuple):
-    """A word's keys, the first key of each kind, and whether any kind has several."""
+    """A word's keys, its main key (see :meth:`Analyzer.main_key`) and its other keys."""
 
     keys: dict[str, tuple[str, ...]]
-    firsts: tuple[str, str, str]
-    several: bool
+    main: str
+    extra: str
+
+
+def other_keys(keys: dict[str, tuple[str, ...]], main: str) -> str:
+    """A word's distinct keys of every kind but its main key, space-separated."""
+    others = dict.fromkeys(key for kind in KINDS for key in keys[kind])
+    others.pop(main, None)
+    return " ".join(others)
+
+
+class _Pieces(dict):
+    """Main keys of the words of white-space-separated pieces of text; a piece not seen
+    yet is analysed on lookup (by :meth:`_Cache.piece`)."""
+
+    __slots__ = ("cache",)
+
+    def __init__(self, cache: _Cache) -> None:
+        super().__init__()
+        self.cache = cache
+
+    def __missing__(self, piece: str) -> str:
+        return self.cache.piece(piece)
 
 
 class _Cache:
-    """Entries of the words seen in one language, and per kind: each word's first key,
-    and the words with alternative keys."""
+    """One language's analyses: entries of words as written, and per white-space piece of
+    text the main keys and the other keys of its words, space-separated."""
 
-    __slots__ = ("entries", "firsts", "several")
+    __slots__ = ("analyzer", "entries", "extra", "lang", "main")
 
-    def __init__(self) -> None:
+    def __init__(self, analyzer: Analyzer, lang: str | None) -> None:
+        self.analyzer = analyzer
+        self.lang = lang
         self.entries: dict[str, Entry] = {}
-        self.firsts: tuple[dict[str, str], ...] = tuple({} for _ in KINDS)
-        self.several: tuple[set[str], ...] = tuple(set() for _ in KINDS)
+        self.main: dict[str, str] = _Pieces(self)
+        self.extra: dict[str, str] = {}
 
     def clear(self) -> None:
         self.entries.clear()
-        for firsts, several in zip(self.firsts, self.several, strict=True):
-            firsts.clear()
-            several.clear()
+        self.main.clear()
+        self.extra.clear()
 
-    def add(self, surface: str, keys: dict[str, tuple[str, ...]]) -> Entry:
-        firsts = tuple(keys[k][0] for k in KINDS)
-        several = False
-        for index, kind in enumerate(KINDS):
-            if kind in UNPOSITIONED:  # order within a text is no matter: every key goes in
-                self.firsts[index][surface] = " ".join(keys[kind])
-                several = several or len(keys[kind]) > 1
-                continue
-            self.firsts[index][surface] = firsts[index]
-            if len(keys[kind]) > 1:
-                self.several[index].add(surface)
-                several = True
-        entry = self.entries[surface] = Entry(keys, firsts, several)  # type: ignore[arg-type]
+    def add(self, surface: str) -> Entry:
+        folded = fold(surface)  # the language only tells an old "ch" (kh or c) apart
+        entry = self.entries[surface] = self.analyzer._entry(
+            folded, self.lang if "ch" in folded else None
+        )
         return entry
 
+    def piece(self, piece: str) -> str:
+        entries = [self.entries.get(w) or self.add(w) for w in WORD.findall(piece)]
+        main = self.main[piece] = " ".join([e.main for e in entries])
+        self.extra[piece] = " ".join([e.extra for e in entries if e.extra])
+        return main
 
-@dataclasses.dataclass(frozen=True)
-class Analysed:
-    """A text analysed for indexing: its word count, and per kind the keys as
-    space-separated terms (one per word), or None when some word has alternative keys of
-    that kind (then :meth:`tokens` keeps them at one position, from ``entries``)."""
 
-    text: str
-    count: int
-    joined: tuple[str | None, ...]
-    entries: list[Entry] | None = None
-    memo: dict = dataclasses.field(default_factory=dict, compare=False)  # per-text results
+class Analysed(NamedTuple):
+    """A text analysed for indexing: ``main``, the main key of every word in order (one
+    position each, for phrases), and ``extra``, the other keys of the words (modern forms,
+    readings and stems unlike the main key), order no matter; both space-separated."""
 
-    def terms(self, kind: str) -> str | None:
-        """The ``kind`` keys as space-separated terms; None when some word has several."""
-        return self.joined[KINDS.index(kind)]
+    main: str
+    extra: str
 
-    def tokens(self, kind: str) -> list[tuple[str, int, int, int]]:
-        """``(term, position, start, end)`` for every key of ``kind`` (computed once)."""
-        found = self.memo.get(kind)
-        if found is None:
-            entries = self.entries
-            if entries is None:
-                raise ValueError("tokens are only kept for texts with alternative keys")
-            spans = [m.span() for m in WORD.finditer(self.text)]
-            found = self.memo[kind] = [
-                (term, position, start, end)
-                for position, ((start, end), e) in enumerate(zip(spans, entries, strict=True))
-                for term in e.keys[kind]
-            ]
-        return found
+    @property
+    def empty(self) -> bool:
+        """No words at all."""
+        return not self.main or self.main.isspace()
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

@@ -6,15 +6,17 @@ an empty index; readers notice the switch on their next search. Writers (the wor
 ``warisan reindex``) take an exclusive lock on ``<path>/writer.lock``; a reader reloads
 as soon as the generation's ``meta.json`` changed (another process committed).
 
-Text is analysed in Python (:mod:`search.analysis`) into ``F_w``/``F_id``/``F_en`` fields
-of ready terms (split on spaces by tantivy, or pre-tokenized when a word has alternative
-forms at one position); facet values are raw fast fields counted with terms aggregations.
+Text is analysed in Python (:mod:`search.analysis`) into ``F_w`` (each word's main key, with
+positions) and ``F_x`` (the words' other keys) fields of ready terms, split on spaces by
+tantivy; facet values are raw fast fields counted with terms aggregations.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,12 +37,15 @@ from search.backends.locking import writer_lock
 from search.backends.tantivy_query import Occur, Q, QueryBuilder, filters_query
 from search.documents import RecordDoc
 from search.glossary import Glossary
-from search.suggest import closest
+from search.suggest import nearest
 
 HEAP = 64_000_000
 PAGE_RUN = 50_000  # pages held back at most (records first: see TantivyBackend._add)
 PAGE_RUN_CHARS = 25_000_000
+FEED_BATCH = 500  # documents handed to the feeding thread at once
+FEED_QUEUE = 20  # batches waiting for tantivy at most (then the analysis waits)
 SUGGEST_FIELDS = ("title", "subject", "description", "text")
+SUGGEST_TRIES = 5  # nearest terms checked for being a word as written, not only a stem
 
 
 class TantivyBackend:
@@ -191,36 +196,46 @@ class TantivyBackend:
     ) -> int:
         """Add the documents of records (replacing earlier ones), record documents first:
         pages are held back and added in runs, so that records lie together in the index
-        and a record query's unions and phrases skip the pages between them."""
+        and a record query's unions and phrases skip the pages between them. A thread of
+        its own hands them to tantivy (see :class:`_Feeder`)."""
         pending: list[tantivy.Document] = []
+        batch: list[tantivy.Document | int] = []  # records, and ids to delete first
         held: set[int] = set()
         chars = count = 0
+        feeder = _Feeder(writer)
 
         def flush() -> None:
-            nonlocal chars
-            for page in pending:
-                writer.add_document(page)
-            pending.clear()
+            nonlocal chars, pending
+            feeder.put(batch.copy())
+            feeder.put(pending)
+            batch.clear()
+            pending = []
             held.clear()
             chars = 0
 
-        for doc in docs:
-            if replace:
-                if doc.record_id in held:  # the same record twice: its pages go first
-                    flush()
-                writer.delete_documents_by_term("rid", doc.record_id)
-            record, *pages = docs_mod.documents(doc, self.analyzer)
-            writer.add_document(record)
-            if pages:
-                pending.extend(pages)
-                held.add(doc.record_id)
-                chars += len(doc.text)
-                if len(pending) >= PAGE_RUN or chars >= PAGE_RUN_CHARS:
-                    flush()
-            count += 1
-            if progress and count % 100 == 0:
-                progress(100)
-        flush()
+        try:
+            for doc in docs:
+                if replace:
+                    if doc.record_id in held:  # the same record twice: its pages go first
+                        flush()
+                    batch.append(doc.record_id)
+                record, *pages = docs_mod.documents(doc, self.analyzer)
+                batch.append(record)
+                if len(batch) >= FEED_BATCH:
+                    feeder.put(batch.copy())
+                    batch.clear()
+                if pages:
+                    pending.extend(pages)
+                    held.add(doc.record_id)
+                    chars += len(doc.text)
+                    if len(pending) >= PAGE_RUN or chars >= PAGE_RUN_CHARS:
+                        flush()
+                count += 1
+                if progress and count % 100 == 0:
+                    progress(100)
+            flush()
+        finally:
+            feeder.close()
         return count
 
     def clear(self) -> None:
@@ -238,7 +253,7 @@ class TantivyBackend:
             fuzzy=plan.fuzzy,
             expand=plan.expand,
             doc_freq=lambda word: (
-                searcher.doc_freq("text_w", word) + searcher.doc_freq("title_w", word)
+                searcher.doc_freq("text_w", word) + searcher.doc_freq("text_x", word)
             ),
         )
 
@@ -294,20 +309,42 @@ class TantivyBackend:
         for word in words:
             keys = self.analyzer.keys(word, None)
             if any(
-                searcher.doc_freq(f"{f}_{kind}", key)
+                searcher.doc_freq(f"{f}_{part}", key)
                 for f in SUGGEST_FIELDS
-                for kind in ("w", "id", "en")
-                for key in keys[kind]
+                for part in ("w", "x")
+                for key in dict.fromkeys(k for kind in ("w", "id", "en") for k in keys[kind])
             ):
                 continue
             candidates: dict[str, int] = {}
-            for field in (f"{f}_w" for f in SUGGEST_FIELDS):
+            for field in (f"{f}_{part}" for f in SUGGEST_FIELDS for part in ("w", "x")):
                 for term, freq in searcher.terms_with_prefix(field, word[:1], limit=20000):
                     candidates[term] = candidates.get(term, 0) + freq
-            best = closest(word, candidates)
-            if best:
-                out[word] = best
+            for term in nearest(word, candidates, SUGGEST_TRIES):
+                if self._written(searcher, term):
+                    out[word] = term
+                    break
         return out
+
+    def _written(self, searcher: tantivy.Searcher, term: str) -> bool:
+        """Whether ``term`` is the modern form of a word as written in some document (the
+        indexed terms hold stems too, which are no words to suggest)."""
+        query = Q.boolean_query(
+            [
+                (Occur.Should, Q.term_query(self.schema, f"{f}_{part}", term))
+                for f in SUGGEST_FIELDS
+                for part in ("w", "x")
+            ]
+        )
+        for _, address in searcher.search(query, 10).hits:
+            data = docs_mod.stored(searcher.doc(address))
+            texts = [data.get("text"), data.get("title"), data.get("description")]
+            texts += data.get("titles") or []
+            texts += data.get("subjects") or []
+            for text in texts:
+                for word in self.analyzer.words(text or ""):
+                    if term in word.keys["w"]:
+                        return True
+        return False
 
     def count(self) -> int:
         searcher = self._fresh().searcher()
@@ -317,6 +354,47 @@ class TantivyBackend:
         self._index = None
         self._generation = None
         self._stamp = None
+
+
+class _Feeder:
+    """Hands documents to a tantivy writer, in order, from a thread of its own: analysis of
+    the next records goes on in Python while tantivy indexes the previous ones (its
+    ``add_document`` waits without holding the GIL when its pipeline is full). An int in
+    a batch deletes that record's documents first."""
+
+    def __init__(self, writer: tantivy.IndexWriter) -> None:
+        self.writer = writer
+        self.queue: queue.Queue[list | None] = queue.Queue(FEED_QUEUE)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="tantivy-feed", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        writer = self.writer
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain: the error is raised in the caller's thread
+            try:
+                for item in batch:
+                    if isinstance(item, int):
+                        writer.delete_documents_by_term("rid", item)
+                    else:
+                        writer.add_document(item)
+            except BaseException as exc:  # handed over to the caller's thread
+                self.error = exc
+
+    def put(self, items: list) -> None:
+        for start in range(0, len(items), FEED_BATCH):
+            if self.error is not None:
+                raise self.error
+            self.queue.put(items[start : start + FEED_BATCH])
+
+    def close(self) -> None:
+        """Wait until every document is handed over; raise what the writer raised."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _run(searcher: tantivy.Searcher, query: tantivy.Query, plan: Plan):

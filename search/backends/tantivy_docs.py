@@ -7,13 +7,14 @@ from typing import Any
 
 import tantivy
 
-from search.analysis import KINDS, UNPOSITIONED, Analysed, Analyzer, fold
+from search.analysis import Analysed, Analyzer, fold
 from search.backends.base import FIELD_BOOSTS, Plan
 from search.backends.tantivy_query import Occur, Q, filters_query
 from search.documents import RecordDoc
 from search.types import FACET_FIELDS
 
 TOKENIZER = "whitespace"
+PAGE_MARK = "p:"  # a page's stored data: "p:<page id> <record id> <order>" and its text
 
 
 def build_schema() -> tantivy.Schema:
@@ -26,10 +27,9 @@ def build_schema() -> tantivy.Schema:
         b.add_text_field(field, tokenizer_name="raw", fast=True)
     b.add_text_field("title_sort", tokenizer_name="raw", fast=True)
     b.add_bytes_field("data", stored=True)
-    for field in FIELD_BOOSTS:
-        for kind in KINDS:  # phrases use the stems: the plain forms need no positions
-            option = "freq" if kind in UNPOSITIONED else "position"
-            b.add_text_field(f"{field}_{kind}", tokenizer_name=TOKENIZER, index_option=option)
+    for field in FIELD_BOOSTS:  # main keys in order; the other keys need no positions
+        b.add_text_field(f"{field}_w", tokenizer_name=TOKENIZER, index_option="position")
+        b.add_text_field(f"{field}_x", tokenizer_name=TOKENIZER, index_option="freq")
     return b.build()
 
 
@@ -71,24 +71,25 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
         "description": [doc.description],
     }
     for field, values in texts.items():
-        _add_text(record, field, [v for v in values if v], lang, analyzer)
-    if pages and doc.text == "\n".join(p.text for p in pages):
-        _add_text(record, "text", [p.text for p in pages], lang, analyzer, analysed)
+        for value in values:
+            if value:
+                _add_text(record, field, analyzer.analyse(value, lang))
+    if pages and doc.text == "\n".join(p.text for p in pages):  # the pages' analyses serve
+        _add_text(record, "text", _concatenated(analysed))
     elif doc.text:
-        _add_text(record, "text", [doc.text], lang, analyzer)
+        _add_text(record, "text", analyzer.analyse(doc.text, lang))
     out = [record]
-    for page, tokens in zip(pages, analysed, strict=True):
+    rid = doc.record_id
+    for page, result in zip(pages, analysed, strict=True):
         document = tantivy.Document()
         document.add_text("kind", "page")
-        document.add_integer("rid", doc.record_id)
-        data = {
-            "page_id": page.page_id,
-            "record_id": doc.record_id,
-            "order": page.order,
-            "text": page.text,
-        }
-        document.add_bytes("data", json.dumps(data, ensure_ascii=False).encode())
-        _add_text(document, "text", [page.text], page.lang or lang, analyzer, [tokens])
+        document.add_integer("rid", rid)
+        document.add_bytes(
+            "data", f"{PAGE_MARK}{page.page_id} {rid} {page.order}\n{page.text}".encode()
+        )
+        if not result.empty:
+            document.add_text("text_w", result.main)
+            document.add_text("text_x", result.extra)
         out.append(document)
     return out
 
@@ -97,39 +98,30 @@ def _stored(doc: RecordDoc) -> dict[str, Any]:
     return {"record_id": doc.record_id, **doc.stored()}
 
 
-def _add_text(
-    document: tantivy.Document,
-    field: str,
-    values: list[str],
-    lang: str | None,
-    analyzer: Analyzer,
-    analysed: list[Analysed] | None = None,
-) -> None:
-    """Index the values of a field; ``analysed`` reuses analyses already made for the
-    values (page text serves the page and the record). A value whose words have one key
-    each goes in as space-separated terms (tokenized in Rust); one with alternative forms
-    of a word goes in pre-tokenized, the forms sharing a position."""
-    for number, value in enumerate(values):
-        result = analysed[number] if analysed else analyzer.analyse(value, lang)
-        if not result.count:
-            continue
-        for kind in KINDS:
-            name = f"{field}_{kind}"
-            terms = result.terms(kind)
-            if terms is not None:
-                document.add_text(name, terms)
-                continue
-            pre = result.memo.get(("tantivy", kind))  # a page's serves its record too
-            if pre is None:
-                tokens = [tantivy.Token(t, pos, a, b) for t, pos, a, b in result.tokens(kind)]
-                pre = result.memo[("tantivy", kind)] = tantivy.PreTokenizedString(value, tokens)
-            document.add_pre_tokenized_text(name, pre)
+def _concatenated(parts: list[Analysed]) -> Analysed:
+    """One analysis of texts joined in order (the pages of a record)."""
+    return Analysed("\n".join([p.main for p in parts]), " ".join([p.extra for p in parts]))
+
+
+def _add_text(document: tantivy.Document, field: str, result: Analysed) -> None:
+    """Index an analysed value: ``F_w`` the main keys (split on spaces by tantivy, one
+    position per word), ``F_x`` the other keys of the words."""
+    if not result.empty:
+        document.add_text(f"{field}_w", result.main)
+        document.add_text(f"{field}_x", result.extra)
 
 
 def stored(document: tantivy.Document) -> dict[str, Any]:
-    """The stored data of a hit."""
+    """The stored data of a hit: a record's JSON, or a page's ids line and text."""
     data = document.get_first("data")
-    return json.loads(bytes(data).decode()) if data else {}
+    if not data:
+        return {}
+    text = bytes(data).decode()
+    if not text.startswith(PAGE_MARK):
+        return json.loads(text)
+    head, _, body = text.partition("\n")
+    page_id, record_id, order = head[len(PAGE_MARK) :].split()
+    return {"page_id": int(page_id), "record_id": int(record_id), "order": int(order), "text": body}
 
 
 def facet_counts(

@@ -1,10 +1,12 @@
 """Our query tree turned into tantivy queries over the pre-analysed token fields.
 
-Every text field ``F`` is indexed three times (``F_w`` modern forms, ``F_id`` Indonesian
-stems, ``F_en`` English stems; see :mod:`search.analysis`). A word matches when any of
-its keys is found in any of the three, weighted by the field's boost; longer words also
-match within a few edits in ``F_w`` (OCR noise) at a low weight. Glossary concepts match
-the words as typed or any alternative term.
+Every text field ``F`` is indexed as ``F_w``, the main key of each word (both stemmers
+applied to its modern form) with positions, and ``F_x``, the other keys of the words
+(modern forms, other readings, stems unlike the main key) without positions; see
+:mod:`search.analysis`. A word matches when any of its keys is found in either, weighted
+by the field's boost; its own modern form weighs most. Longer words also match within a
+few edits (OCR noise) at a low weight. Phrases match the main keys in a row. Glossary
+concepts match the words as typed or any alternative term.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ Q = tantivy.Query
 Occur = tantivy.Occur
 FUZZY_WEIGHT = 0.15
 ALTERNATIVE_WEIGHT = 0.8
+OTHER_KEY_WEIGHT = 0.5  # a stem or another reading, not the modern form itself
 FUZZY_FIELDS = ("title", "subject", "description", "text")
 FUZZY_MAX_DF = 50  # documents (records and pages) holding the exact word
 
@@ -100,21 +103,25 @@ class QueryBuilder:
     ) -> tantivy.Query:
         keys = self.analyzer.query_keys(node.text)
         distance = self.fuzzy_distance(keys["w"][0]) if fuzzy and not node.prefix else 0
+        own = set(keys["w"])  # the word itself weighs most
+        wanted = list(dict.fromkeys(key for kind in kinds for key in keys[kind]))
         clauses = []
         for field, boost in self.fields(node.field).items():
+            parts = (f"{field}_w", f"{field}_x")
             if node.prefix:
                 alts = [
-                    Q.regex_query(self.schema, f"{field}_w", re.escape(w) + ".*") for w in keys["w"]
+                    Q.regex_query(self.schema, part, re.escape(w) + ".*")
+                    for w in keys["w"]
+                    for part in parts
                 ]
             else:
                 alts = [
-                    Q.term_query(self.schema, f"{field}_{kind}", key)
-                    for kind in kinds
-                    for key in dict.fromkeys(keys[kind])
+                    _term(self.schema, part, key, key in own) for part in parts for key in wanted
                 ]
                 if distance and field in FUZZY_FIELDS:
-                    fuzzy = Q.fuzzy_term_query(self.schema, f"{field}_w", keys["w"][0], distance)
-                    alts.append(Q.boost_query(fuzzy, FUZZY_WEIGHT))
+                    for part in parts:
+                        fuzzy = Q.fuzzy_term_query(self.schema, part, keys["w"][0], distance)
+                        alts.append(Q.boost_query(fuzzy, FUZZY_WEIGHT))
             clauses.append(
                 (Occur.Should, Q.boost_query(_bool([(Occur.Should, a) for a in alts]), boost))
             )
@@ -128,25 +135,19 @@ class QueryBuilder:
         fuzzy: bool = True,
         lang: str | None = None,
     ) -> tantivy.Query:
-        """Words in a row (one word: a term); ``lang`` en or id/ms limits the match to that
-        language's stems (glossary alternatives are in a known language)."""
+        """Words in a row (one word: a term); ``lang`` en or id/ms limits a single word's
+        match to that language's keys (glossary alternatives are in a known language)."""
         if len(words) == 1:
             kinds = {"en": ("en",), "id": ("w", "id"), "ms": ("w", "id")}.get(
                 lang or "", ("w", "id", "en")
             )
             return self.term(Term(words[0], field), fuzzy=fuzzy, kinds=kinds)
-        keys = [self.analyzer.query_keys(w) for w in words]
-        clauses = []
-        for name, boost in self.fields(field).items():
-            alts = [
-                Q.phrase_query(self.schema, f"{name}_{kind}", [k[kind][0] for k in keys])
-                for kind in {"en": ("en",), "id": ("id",), "ms": ("id",)}.get(
-                    lang or "", ("id", "en")
-                )
-            ]
-            clauses.append(
-                (Occur.Should, Q.boost_query(_bool([(Occur.Should, a) for a in alts]), boost))
-            )
+        analyzer = self.analyzer
+        terms = [analyzer.main_key(analyzer.query_keys(w)) for w in words]
+        clauses = [
+            (Occur.Should, Q.boost_query(Q.phrase_query(self.schema, f"{name}_w", terms), boost))
+            for name, boost in self.fields(field).items()
+        ]
         return _bool(clauses) if clauses else Q.empty_query()
 
     def concept(self, node: Concept) -> tantivy.Query:
@@ -157,6 +158,11 @@ class QueryBuilder:
                 query = self.phrase(alternative, None, fuzzy=False, lang=lang)
                 clauses.append((Occur.Should, Q.boost_query(query, ALTERNATIVE_WEIGHT)))
         return _bool(clauses)
+
+
+def _term(schema: tantivy.Schema, field: str, key: str, own: bool) -> tantivy.Query:
+    query = Q.term_query(schema, field, key)
+    return query if own else Q.boost_query(query, OTHER_KEY_WEIGHT)
 
 
 def _bool(clauses: list) -> tantivy.Query:

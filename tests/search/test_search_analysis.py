@@ -101,16 +101,18 @@ def test_bad_glossary_file_is_a_config_error(tmp_path):
         load(tmp_path / "missing.tsv")
 
 
-def test_analyse_joins_terms_and_keeps_alternatives_at_one_position():
-    analysed = Analyzer().analyse("Tjerita dan chabar di kuching", None)
-    assert analysed.count == 5
-    # unpositioned plain forms: every reading goes in; stems with positions need tokens
-    assert analysed.terms("w") == "cerita dan khabar di kukhing kucing"
-    assert analysed.terms("id") is None
-    assert analysed.terms("en") == "tjerita dan chabar di kuch"
-    tokens = analysed.tokens("id")
-    assert [(t, p) for t, p, _, _ in tokens][-2:] == [("kukhing", 4), ("kucing", 4)]
-    assert analysed.tokens("id") is tokens  # computed once (a page serves its record)
+def test_analyse_gives_main_keys_in_order_and_the_other_keys_apart():
+    analyzer = Analyzer()
+    analysed = analyzer.analyse("Kerajaan houses raja, folk tales", "ind")
+    assert len(analysed.main.split()) == 5
+    # one main key per word (its position, for phrases): both stemmers over the modern form
+    assert analysed.main == "raja hous raja folk tale"
+    # the other keys, each word's apart: the modern forms and stems unlike the main key
+    assert analysed.extra.split() == ["kerajaan", "houses", "tales"]
+    old = analyzer.analyse("Tjerita dan chabar di kuching", None)
+    assert old.main.split()[:3] == ["cerita", "dan", "khabar"]
+    # every reading of an ambiguous old spelling, and the stems of the words as written
+    assert {"tjerita", "chabar", "kukhing", "kucing"} <= set(old.extra.split())
 
 
 def test_analyse_cache_is_cleared_before_a_text_not_during_it(monkeypatch):
@@ -120,12 +122,13 @@ def test_analyse_cache_is_cleared_before_a_text_not_during_it(monkeypatch):
     analyzer = Analyzer()
     analyzer.analyse("satu dua tiga")
     analysed = analyzer.analyse("empat lima enam tujuh")
-    assert analysed.terms("w") == "empat lima enam tujuh"
-    assert analyzer.analyse("Satu").terms("w") == "satu"
-    assert analyzer.analyse("").count == 0
+    assert analysed.main == "empat lima enam tujuh"
+    assert analyzer.analyse("Satu").main == "satu"
+    assert analyzer.analyse("").empty
+    assert analyzer.analyse(" - … ").empty
 
 
 def test_analyse_keeps_apostrophes_inside_words():
     analyzer = Analyzer()
-    assert analyzer.analyse("sja'ir Za’ba").terms("w") == "syair zaba"
-    assert analyzer.analyse("sjair, Zaba!").terms("w") == "syair zaba"
+    assert analyzer.analyse("sja'ir Za’ba").main == "syair zaba"
+    assert analyzer.analyse("sjair, Zaba!").main == "syair zaba"
