@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, lazyload, sessionmaker
 from catalog import db
 from catalog.errors import Conflict, InvalidInput, NotFound, StoreError
 from catalog.models import INSTITUTION_TYPES, Partner, RawXml, Record, utcnow
-from catalog.records import JSON_FIELDS, RecordData
+from catalog.records import JSON_FIELDS, RECORD_FIELDS, RecordData
 
 PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -60,6 +60,7 @@ _RECORD_TABLE = Table(
     ),
 )
 """The record table for bulk inserts of new rows, with pre-encoded JSON values."""
+_PLAIN_FIELDS = tuple(name for name in RECORD_FIELDS if name not in JSON_FIELDS)
 _RECORD_INSERT = _RECORD_TABLE.insert()
 if {c.name for c in Record.__table__.columns if isinstance(c.type, JSON)} & set(
     RecordData.__dataclass_fields__
@@ -446,7 +447,7 @@ def _insert_many(session: Session, statement, rows: list[dict[str, Any]]) -> Non
 
 def _new_values(partner_id: str, item: RecordData, raw_id: int | None, now) -> dict:
     """A new row for :data:`_RECORD_INSERT` (JSON columns as their encoded text)."""
-    columns = item.column_values()
+    columns = {name: getattr(item, name) for name in _PLAIN_FIELDS}
     columns.update(item.json_values())
     return {
         "partner_id": partner_id,

@@ -14,6 +14,7 @@ killed at any moment resumes exactly after the last page stored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from catalog.errors import HarvestError
@@ -31,6 +32,13 @@ STAMP = "YYYY-MM-DDThh:mm:ssZ"
 MAX_RESTARTS = 3
 
 __all__ = ["Mapped", "PageWalker", "map_page"]
+
+
+@functools.lru_cache(maxsize=1024)
+def _stamp(value: dt.datetime) -> str:
+    """A datestamp as the checkpoint keeps it (a page's order check and its highest
+    datestamp both need it: formatted once)."""
+    return format_datestamp(value, STAMP)
 
 
 class PageWalker:
@@ -150,7 +158,7 @@ class PageWalker:
             if record.datestamp is None:
                 ordered = False
                 continue
-            stamp = format_datestamp(record.datestamp, STAMP)
+            stamp = _stamp(record.datestamp)
             if last and stamp < last:
                 ordered = False
             last = max(stamp, last or stamp)
@@ -213,7 +221,7 @@ class PageWalker:
                 if not item.deleted:
                     self.tally.mapped_record(item)
                 if item.datestamp:
-                    stamp = format_datestamp(item.datestamp, STAMP)
+                    stamp = _stamp(item.datestamp)
                     highest = self.checkpoint.get("highest") or stamp
                     self.checkpoint["highest"] = max(stamp, highest)
             outcomes = self.catalog.upsert_records(self.partner.id, items, session=session)

@@ -28,12 +28,14 @@ import os
 import pickle
 import signal
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from catalog.errors import HarvestError
 from catalog.records import RecordData
 from harvester import xmlsafe
-from harvester.client import PartnerClient
+from harvester.client import PartnerClient, RawResponse
 from harvester.mapping import MappingError, map_record
 from harvester.protocol import OAIError, Page, parse_page, salvage_token
 from harvester.settings import HarvestSettings
@@ -123,8 +125,9 @@ class LoopGuard:
 def map_page(page: Page, prefix: str) -> Mapped:
     """Map every record of a page; a record that cannot be mapped gives its error.
 
-    Each record's content hash and JSON column values are computed here too (they are
-    kept on the record for the store).
+    Each record's content hash is computed here too (it is kept on the record for the
+    store; the JSON text of its columns is left to the store's process, which has less
+    to do).
     """
     out: Mapped = []
     for record in page.records:
@@ -134,13 +137,23 @@ def map_page(page: Page, prefix: str) -> Mapped:
             out.append(exc)
             continue
         item.content_hash()
-        item.json_values()
         out.append(item)
     return out
 
 
-def fetch_page(client: PartnerClient, params: dict[str, str], prefix: str) -> Fetched:
-    """Fetch, parse and map one list page; never raises (errors are in the result)."""
+def fetch_page(
+    client: PartnerClient,
+    params: dict[str, str],
+    prefix: str,
+    *,
+    first: Callable[[], RawResponse] | None = None,
+    parsed: Callable[[Page], None] | None = None,
+) -> Fetched:
+    """Fetch, parse and map one list page; never raises (errors are in the result).
+
+    ``first`` gives the first response when it was requested already (a prefetch);
+    ``parsed`` is called with the page once it parsed, before it is mapped.
+    """
     responses: list[tuple[float, int, int]] = []
 
     def result(**fields: Any) -> Fetched:
@@ -148,7 +161,7 @@ def fetch_page(client: PartnerClient, params: dict[str, str], prefix: str) -> Fe
 
     try:
         for attempt in (1, 2):
-            raw = client.harvest(**params)
+            raw = first() if attempt == 1 and first is not None else client.harvest(**params)
             responses.append((raw.seconds, len(raw.content), raw.attempts))
             try:
                 page = parse_page(raw.content)
@@ -163,6 +176,8 @@ def fetch_page(client: PartnerClient, params: dict[str, str], prefix: str) -> Fe
                     token = salvage_token(raw.content)
                     return result(bad=BadPage(raw.url, str(exc), raw.content, token))
                 continue
+            if parsed is not None:
+                parsed(page)
             # (the records' lxml elements are not pickled: see HarvestedRecord)
             return result(page=page, mapped=map_page(page, prefix))
     except Exception as exc:  # handed to the walk, which raises it
@@ -307,7 +322,9 @@ def _work(
     """The child: fetch what the walk asks for, then follow the list's tokens.
 
     It gets at most :data:`LOOKAHEAD` pages ahead of the walk (``TOOK`` says the walk
-    took one), and stops following a list that loops.
+    took one), and stops following a list that loops. As soon as a page has parsed, the
+    next one is requested by a thread (waiting on the network needs no GIL) while this
+    one is mapped, as long as that next page is within the lookahead.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the walk's to handle
     if parents_end is not None:
@@ -315,7 +332,30 @@ def _work(
     client = PartnerClient(endpoint, settings, delay=delay)
     client.paced_after(last_request)
     guard = LoopGuard()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oai-prefetch")
+    ahead: tuple[dict[str, str], Future[RawResponse]] | None = None
     generation, params, credit = 0, None, 0
+    follow: dict[str, str] | None = None
+
+    def parsed(page: Page) -> None:
+        nonlocal ahead, follow
+        token = page.token.value if page.token else ""
+        loop = guard.check(params, page)
+        follow = {"verb": "ListRecords", "resumptionToken": token} if token and not loop else None
+        if follow is not None and credit > 1:  # the page after this one may be fetched now
+            ahead = (follow, pool.submit(client.harvest, **follow))
+
+    def take(wanted: dict[str, str]) -> Callable[[], RawResponse] | None:
+        nonlocal ahead
+        got, ahead = ahead, None
+        if got is None:
+            return None
+        if got[0] == wanted:
+            return got[1].result
+        with contextlib.suppress(Exception):  # one request at a time: let it end
+            got[1].result()
+        return None
+
     try:
         while True:
             while params is None or credit <= 0 or conn.poll():
@@ -332,13 +372,14 @@ def _work(
                     generation, params = message
                     credit = 1 + LOOKAHEAD
                     guard.clear()
-            fetched = fetch_page(client, params, prefix)
-            follow = fetched.next_params()
-            if fetched.page is not None and guard.check(params, fetched.page):
-                follow = None
+            follow = None
+            fetched = fetch_page(client, params, prefix, first=take(params), parsed=parsed)
+            if fetched.page is None:
+                follow = fetched.next_params()
             conn.send((generation, dataclasses.replace(fetched, follow=follow)))
             params, credit = follow, credit - 1
     except (EOFError, OSError):  # the walk is gone
         return
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         client.close()

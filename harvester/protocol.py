@@ -7,6 +7,7 @@ callers. OAI errors become :class:`OAIError` with the protocol's ``code``.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import datetime as dt
 import re
@@ -54,8 +55,7 @@ class HarvestedRecord:
     def __reduce__(self):
         # Pickled (to cross from the page fetching process) without its lxml element:
         # mapping is done by then, and ``raw`` keeps the XML.
-        fields = (self.identifier, self.datestamp, self.datestamp_text, self.deleted)
-        return (type(self), (*fields, self.sets, None, self.raw))
+        return (copyreg.__newobj__, (type(self),), dict(self.__dict__, metadata=None))
 
 
 @dataclasses.dataclass(frozen=True)
