@@ -68,6 +68,7 @@ class Analyzer:
             stemmer.maxCacheSize = 0
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
         self._entry = functools.lru_cache(maxsize=200_000)(self._new_entry)
+        self._pieces: dict[str, tuple[str, str]] = {}  # see _Cache.piece
         self._caches: dict[str | None, _Cache] = {}
 
     def _cache(self, lang: str | None) -> _Cache:
@@ -181,17 +182,39 @@ class _Cache:
         self.extra.clear()
 
     def add(self, surface: str) -> Entry:
-        folded = fold(surface)  # the language only tells an old "ch" (kh or c) apart
-        entry = self.entries[surface] = self.analyzer._entry(
-            folded, self.lang if "ch" in folded else None
-        )
+        folded = fold(surface)
+        lang = self.lang if _language_bound(folded) else None
+        entry = self.entries[surface] = self.analyzer._entry(folded, lang)
         return entry
 
     def piece(self, piece: str) -> str:
-        entries = [self.entries.get(w) or self.add(w) for w in WORD.findall(piece)]
-        main = self.main[piece] = " ".join([e.main for e in entries])
-        self.extra[piece] = " ".join([e.extra for e in entries if e.extra])
+        """Analyse a piece of text (see :class:`_Pieces`); the same in every language
+        unless a word of it has an old "ch", so shared by the languages' caches."""
+        shared = self.analyzer._pieces
+        found = shared.get(piece)
+        if found is None:
+            if piece.isalnum():  # one word (most pieces)
+                entry = self.entries.get(piece) or self.add(piece)
+                found = (entry.main, entry.extra)
+            else:
+                entries = [self.entries.get(w) or self.add(w) for w in WORD.findall(piece)]
+                found = (
+                    " ".join([e.main for e in entries]),
+                    " ".join([e.extra for e in entries if e.extra]),
+                )
+            if not _language_bound(fold(piece)):
+                if len(shared) >= MAX_CACHE:
+                    shared.clear()
+                shared[piece] = found
+        main, self.extra[piece] = found
+        self.main[piece] = main
         return main
+
+
+def _language_bound(folded: str) -> bool:
+    """Whether the keys of a folded text depend on its language: only an old "ch" reads
+    differently (kh in Indonesian, c in Malay; see :func:`search.spelling.modern_forms`)."""
+    return "ch" in folded.replace("'", "").replace("’", "")
 
 
 class Analysed(NamedTuple):

@@ -40,8 +40,8 @@ from search.glossary import Glossary
 from search.suggest import nearest
 
 HEAP = 64_000_000
-PAGE_RUN = 50_000  # pages held back at most (records first: see TantivyBackend._add)
-PAGE_RUN_CHARS = 25_000_000
+RECORD_RUN = 5_000  # record documents held back at most (see TantivyBackend._add)
+RUN_CHARS = 25_000_000  # text characters of the records held back at most
 FEED_BATCH = 500  # documents handed to the feeding thread at once
 FEED_QUEUE = 20  # batches waiting for tantivy at most (then the analysis waits)
 SUGGEST_FIELDS = ("title", "subject", "description", "text")
@@ -194,42 +194,40 @@ class TantivyBackend:
         replace: bool = False,
         progress: Progress | None = None,
     ) -> int:
-        """Add the documents of records (replacing earlier ones), record documents first:
-        pages are held back and added in runs, so that records lie together in the index
-        and a record query's unions and phrases skip the pages between them. A thread of
-        its own hands them to tantivy (see :class:`_Feeder`)."""
-        pending: list[tantivy.Document] = []
-        batch: list[tantivy.Document | int] = []  # records, and ids to delete first
-        held: set[int] = set()
+        """Add the documents of records (replacing earlier ones). Pages go to tantivy as
+        they come (from a thread of its own, see :class:`_Feeder`), record documents are
+        held back and added in runs, so that records lie together in the index and a
+        record query's unions and phrases skip the pages between them."""
+        stream: list[tantivy.Document | int] = []  # pages, and record ids to delete first
+        held: list[tantivy.Document] = []
+        held_ids: set[int] = set()
         chars = count = 0
         feeder = _Feeder(writer)
 
         def flush() -> None:
-            nonlocal chars, pending
-            feeder.put(batch.copy())
-            feeder.put(pending)
-            batch.clear()
-            pending = []
-            held.clear()
+            nonlocal chars, stream, held
+            feeder.put(stream)
+            feeder.put(held)
+            stream, held = [], []
+            held_ids.clear()
             chars = 0
 
         try:
             for doc in docs:
                 if replace:
-                    if doc.record_id in held:  # the same record twice: its pages go first
-                        flush()
-                    batch.append(doc.record_id)
+                    if doc.record_id in held_ids:  # the same record twice: the first goes
+                        flush()  # in before the delete of the second
+                    stream.append(doc.record_id)
                 record, *pages = docs_mod.documents(doc, self.analyzer)
-                batch.append(record)
-                if len(batch) >= FEED_BATCH:
-                    feeder.put(batch.copy())
-                    batch.clear()
-                if pages:
-                    pending.extend(pages)
-                    held.add(doc.record_id)
-                    chars += len(doc.text)
-                    if len(pending) >= PAGE_RUN or chars >= PAGE_RUN_CHARS:
-                        flush()
+                stream.extend(pages)
+                if len(stream) >= FEED_BATCH:
+                    feeder.put(stream)
+                    stream = []
+                held.append(record)
+                held_ids.add(doc.record_id)
+                chars += len(doc.text)
+                if len(held) >= RECORD_RUN or chars >= RUN_CHARS:
+                    flush()
                 count += 1
                 if progress and count % 100 == 0:
                     progress(100)
@@ -384,6 +382,7 @@ class _Feeder:
                 self.error = exc
 
     def put(self, items: list) -> None:
+        """Queue documents (and ids to delete), in order; waits while the queue is full."""
         for start in range(0, len(items), FEED_BATCH):
             if self.error is not None:
                 raise self.error

@@ -169,10 +169,11 @@ def paged(rid: int, title: str, *texts: str) -> RecordDoc:
     )
 
 
-def test_pages_held_back_in_runs_still_belong_to_their_records(tmp_path, monkeypatch):
+def test_records_held_back_in_runs_still_own_their_pages(tmp_path, monkeypatch):
     import search.backends.tantivy_backend as tantivy_backend
 
-    monkeypatch.setattr(tantivy_backend, "PAGE_RUN", 3)  # several runs of held-back pages
+    monkeypatch.setattr(tantivy_backend, "RECORD_RUN", 2)  # several runs of held-back records
+    monkeypatch.setattr(tantivy_backend, "FEED_BATCH", 2)  # and of documents handed over
     backend = open_backend(f"tantivy://{tmp_path / 'ix'}")
     records = [paged(r, f"judul {r}", f"sungai {r}", "kapal", "rumah panjang") for r in (1, 2, 3)]
     assert backend.rebuild(records) == 3
