@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,6 +48,8 @@ STOP_WAIT = 2.0
 """Seconds the child gets to stop by itself when the walk ends, before it is terminated."""
 LOOKAHEAD = 2
 """Pages the child may have ready beyond the one the walk is storing."""
+SEND_BUFFER = 1 << 20
+"""Bytes of the child's socket send buffer (capped by the system's ``wmem_max``)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -309,6 +312,19 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
+def _room_to_send(conn) -> None:
+    """Let the pipe hold the pages the child may have ready, so it need not wait to send.
+
+    (A page is some 100 kB pickled; a socket's default buffer holds about two.)
+    """
+    with contextlib.suppress(OSError, ValueError):
+        sock = socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        finally:
+            sock.close()
+
+
 def _work(
     conn,
     parents_end,
@@ -329,6 +345,7 @@ def _work(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the walk's to handle
     if parents_end is not None:
         parents_end.close()
+    _room_to_send(conn)
     client = PartnerClient(endpoint, settings, delay=delay)
     client.paced_after(last_request)
     guard = LoopGuard()
