@@ -186,3 +186,32 @@ def test_records_held_back_in_runs_still_own_their_pages(tmp_path, monkeypatch):
     assert sorted((p.record_id, p.order) for p in pages) == [(1, 2), (2, 2), (3, 2), (4, 2)]
     assert [p.text for p in backend.pages(Plan(parse("sungai")), [2])] == ["sungai 2"]
     assert total(backend, '"rumah panjang"') == 3
+
+
+def test_feeding_thread_keeps_order_and_raises_the_writers_error_in_the_caller():
+    from search.backends.tantivy_backend import _Feeder
+
+    class Writer:  # stands in for tantivy's writer: records calls, fails on "bad"
+        def __init__(self):
+            self.calls = []
+
+        def add_document(self, doc):
+            if doc == "bad":
+                raise ValueError("rejected")
+            self.calls.append(doc)
+
+        def delete_documents_by_term(self, field, value):
+            self.calls.append((field, value))
+
+    writer = Writer()
+    feeder = _Feeder(writer)
+    feeder.put([7, "page a", "page b"] + [f"p{n}" for n in range(1200)])
+    feeder.put(["record 7"])
+    feeder.close()
+    assert writer.calls[:3] == [("rid", 7), "page a", "page b"]
+    assert writer.calls[-1] == "record 7" and len(writer.calls) == 1204
+
+    failing = _Feeder(Writer())
+    failing.put(["ok", "bad", "never"])
+    with pytest.raises(ValueError, match="rejected"):
+        failing.close()
