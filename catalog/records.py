@@ -130,6 +130,9 @@ class RecordData:
 _COLUMN_ENCODER = json.JSONEncoder()
 """``json.dumps(…)`` with its defaults (what a SQLAlchemy JSON column does), built once."""
 _ENCODE_STR = json.encoder.encode_basestring_ascii
+_KNOWN: dict[tuple, str] = {(): "[]"}
+"""JSON text of string tuples met before (repeated values cost a look-up)."""
+_KNOWN_MAX = 4096
 
 
 def encode_json(value: Any) -> str:
@@ -141,14 +144,23 @@ def encode_json(value: Any) -> str:
     else (numbers, nested deeper) goes to the json module.
     """
     kind = type(value)
-    if kind is tuple or kind is list:
-        if not value:
-            return "[]"
+    if kind is tuple and (not value or type(value[0]) is str):
+        # the usual case: a few strings, often the same ones (languages, sets, subjects)
+        try:
+            known = _KNOWN.get(value)
+        except TypeError:  # something unhashable inside: not the usual case
+            known = None
+        if known is not None:
+            return known
         for item in value:
             if type(item) is not str:
                 break
         else:
-            return "[" + ", ".join(map(_ENCODE_STR, value)) + "]"
+            text = "[" + ", ".join(map(_ENCODE_STR, value)) + "]"
+            if len(_KNOWN) >= _KNOWN_MAX:
+                _KNOWN.clear()
+            _KNOWN[value] = text
+            return text
     try:
         return _quick(value, 0)
     except _NotQuick:
