@@ -105,27 +105,32 @@ class QueryBuilder:
         distance = self.fuzzy_distance(keys["w"][0]) if fuzzy and not node.prefix else 0
         own = set(keys["w"])  # the word itself weighs most
         wanted = list(dict.fromkeys(key for kind in kinds for key in keys[kind]))
-        clauses = []
+        schema = self.schema
+        alts = []  # one flat union: the same sums of scores as per-field groups, cheaper
         for field, boost in self.fields(node.field).items():
             parts = (f"{field}_w", f"{field}_x")
             if node.prefix:
-                alts = [
-                    Q.regex_query(self.schema, part, re.escape(w) + ".*")
+                alts += [
+                    Q.boost_query(Q.regex_query(schema, part, re.escape(w) + ".*"), boost)
                     for w in keys["w"]
                     for part in parts
                 ]
-            else:
-                alts = [
-                    _term(self.schema, part, key, key in own) for part in parts for key in wanted
+                continue
+            other = boost * OTHER_KEY_WEIGHT
+            alts += [
+                Q.boost_query(Q.term_query(schema, part, key), boost if key in own else other)
+                for part in parts
+                for key in wanted
+            ]
+            if distance and field in FUZZY_FIELDS:
+                alts += [
+                    Q.boost_query(
+                        Q.fuzzy_term_query(schema, part, keys["w"][0], distance),
+                        boost * FUZZY_WEIGHT,
+                    )
+                    for part in parts
                 ]
-                if distance and field in FUZZY_FIELDS:
-                    for part in parts:
-                        fuzzy = Q.fuzzy_term_query(self.schema, part, keys["w"][0], distance)
-                        alts.append(Q.boost_query(fuzzy, FUZZY_WEIGHT))
-            clauses.append(
-                (Occur.Should, Q.boost_query(_bool([(Occur.Should, a) for a in alts]), boost))
-            )
-        return _bool(clauses) if clauses else Q.empty_query()
+        return _bool([(Occur.Should, a) for a in alts]) if alts else Q.empty_query()
 
     def phrase(
         self,
@@ -158,11 +163,6 @@ class QueryBuilder:
                 query = self.phrase(alternative, None, fuzzy=False, lang=lang)
                 clauses.append((Occur.Should, Q.boost_query(query, ALTERNATIVE_WEIGHT)))
         return _bool(clauses)
-
-
-def _term(schema: tantivy.Schema, field: str, key: str, own: bool) -> tantivy.Query:
-    query = Q.term_query(schema, field, key)
-    return query if own else Q.boost_query(query, OTHER_KEY_WEIGHT)
 
 
 def _bool(clauses: list) -> tantivy.Query:
