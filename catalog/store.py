@@ -415,7 +415,7 @@ def _insert_many(session: Session, statement, rows: list[dict[str, Any]]) -> Non
     """
     connection = session.connection()
     dialect = connection.dialect
-    key = (id(statement), dialect.name, tuple(rows[0]))
+    key = (id(statement), dialect.name, dialect.driver, dialect.paramstyle, tuple(rows[0]))
     prepared = _DRIVER_INSERTS.get(key)
     if prepared is None:
         compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
