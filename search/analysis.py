@@ -126,12 +126,12 @@ class Analyzer:
         language, then cached: its words (as :data:`WORD` finds them; "Sarawak," has one,
         "-" none, "Kapit/Sibu" two) with their main and other keys. The terms of a text
         are joined from the cache at C speed."""
-        cache = self._cache(lang)
-        pieces = (text or "").split()
+        cache = self._caches.get(lang) or self._cache(lang)
+        pieces = text.split() if text else []
         if len(cache.main) + len(pieces) > MAX_CACHE:
             cache.clear()  # before, not while, filling: every piece stays cached below
         main = " ".join(map(cache.main.__getitem__, pieces))  # fills cache.extra too
-        return Analysed(main, " ".join(map(cache.extra.__getitem__, pieces)))
+        return _new_analysed(Analysed, (main, " ".join(map(cache.extra.__getitem__, pieces))))
 
 
 class Entry(NamedTuple):
@@ -229,6 +229,9 @@ class Analysed(NamedTuple):
     def empty(self) -> bool:
         """No words at all."""
         return not self.main or self.main.isspace()
+
+
+_new_analysed = tuple.__new__  # Analysed(main, extra) without the Python-level __new__
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

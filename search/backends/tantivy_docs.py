@@ -74,7 +74,7 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
         for value in values:
             if value:
                 _add_text(record, field, analyzer.analyse(value, lang))
-    if pages and doc.text == "\n".join(p.text for p in pages):  # the pages' analyses serve
+    if pages and doc.text == "\n".join([p.text for p in pages]):  # the pages' analyses serve
         _add_text(record, "text", _concatenated(analysed))
     elif doc.text:
         _add_text(record, "text", analyzer.analyse(doc.text, lang))
@@ -87,9 +87,7 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
         document.add_bytes(
             "data", f"{PAGE_MARK}{page.page_id} {rid} {page.order}\n{page.text}".encode()
         )
-        if not result.empty:
-            document.add_text("text_w", result.main)
-            document.add_text("text_x", result.extra)
+        _add_text(document, "text", result)
         out.append(document)
     return out
 
@@ -105,10 +103,12 @@ def _concatenated(parts: list[Analysed]) -> Analysed:
 
 def _add_text(document: tantivy.Document, field: str, result: Analysed) -> None:
     """Index an analysed value: ``F_w`` the main keys (split on spaces by tantivy, one
-    position per word), ``F_x`` the other keys of the words."""
-    if not result.empty:
-        document.add_text(f"{field}_w", result.main)
-        document.add_text(f"{field}_x", result.extra)
+    position per word), ``F_x`` the other keys of the words (when any)."""
+    main, extra = result
+    if main and not main.isspace():
+        document.add_text(f"{field}_w", main)
+        if extra and not extra.isspace():
+            document.add_text(f"{field}_x", extra)
 
 
 def stored(document: tantivy.Document) -> dict[str, Any]:
