@@ -186,7 +186,16 @@ def _quick(value: Any, depth: int) -> str:
         for key, item in value.items():
             if type(key) is not str:
                 raise _NotQuick
-            parts.append(_ENCODE_STR(key) + ": " + _quick(item, depth + 1))
+            item_kind = type(item)
+            if item_kind is str:  # (titles' values; extra's lists of strings: inline)
+                text = _ENCODE_STR(item)
+            elif item is None:
+                text = "null"
+            elif (item_kind is list or item_kind is tuple) and all(type(v) is str for v in item):
+                text = "[" + ", ".join(map(_ENCODE_STR, item)) + "]"
+            else:
+                text = _quick(item, depth + 1)
+            parts.append(_ENCODE_STR(key) + ": " + text)
         return "{" + ", ".join(parts) + "}"
     raise _NotQuick
 
