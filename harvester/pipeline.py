@@ -1,18 +1,20 @@
 """Pages fetched, parsed and mapped in a second process, ahead of the store.
 
-Getting a page ready (HTTP, hardened parsing, mapping, content hashes, JSON encoding)
-and storing the one before (SQL) are both CPU work, and in one process they take turns
+Getting a page ready (HTTP, hardened parsing, mapping, content hashes) and storing the
+one before (JSON column text, SQL) are both CPU work, and in one process they take turns
 under the GIL. :class:`PageFetcher` runs the first part in a child process that walks a
-list's resumption tokens by itself, a page or two ahead of the walk, and hands each page
-back as plain data (:class:`Fetched`: records without their lxml elements, mapping
-outcomes, response timings, a bad page's bytes, or the error to raise).
+list's resumption tokens by itself, at most :data:`LOOKAHEAD` pages ahead of the walk,
+and hands each page back as plain data (:class:`Fetched`: records without their lxml
+elements, mapping outcomes, response timings, a bad page's bytes, or the error to
+raise). Inside the child a thread requests the next page while the current one is
+mapped.
 
 The walk in :mod:`harvester.pages` stays the only writer and keeps every decision: it
 applies each page's effects in order (quarantine, upserts, checkpoint), and when it
 asks for a page other than the one coming (a restart after ``badResumptionToken``, the
-next set) the child drops what it was doing and starts from there. Memory stays
-bounded: the child blocks while a finished page waits in the pipe. A child whose parent
-is gone (even by ``kill -9``) stops at its next send or within a second when idle.
+next set) the child drops what it was doing and starts from there. The child stops
+following a list that loops, and one whose parent is gone (even by ``kill -9``) stops at
+its next send or within a second when idle.
 
 :func:`fetch_page` is that work for one page (with the rule that a body which does not
 parse is fetched once more); with ``HarvestSettings.fetch_process`` off it runs inline.
@@ -222,11 +224,6 @@ class PageFetcher:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
-
-    @property
-    def in_process(self) -> bool:
-        """True when pages come from a child process."""
-        return self._process is not None
 
     def _start(self, settings: HarvestSettings) -> None:
         method = _start_method()
