@@ -216,7 +216,10 @@ class PageFetcher:
         self._process = None
         self._generation = 0
         self._coming: dict[str, str] | None = None
-        if settings.fetch_process:
+        wanted = settings.fetch_process
+        if wanted is None:  # a second process only helps with a second CPU
+            wanted = _cpus() > 1
+        if wanted:
             self._start(settings)
 
     def __enter__(self) -> PageFetcher:
@@ -299,6 +302,14 @@ class PageFetcher:
             if process.is_alive():
                 process.terminate()
                 process.join()
+
+
+def _cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _start_method() -> str:

@@ -21,7 +21,8 @@ class HarvestSettings:
     the pause between two requests to a partner. ``deletion_guard`` is the share of a
     partner's live records a run may delete without ``confirm_deletions``.
     ``fetch_process`` fetches, parses and maps pages in a second process, ahead of the
-    store (:mod:`harvester.pipeline`); off, that work is done inline.
+    store (:mod:`harvester.pipeline`); off, that work is done inline; None (the default)
+    uses the second process when this process may run on more than one CPU.
     """
 
     user_agent: str = "Warisan-harvester/0.1 (OAI-PMH; +https://github.com/warisan)"
@@ -38,7 +39,7 @@ class HarvestSettings:
     contact_max_age: float = 7 * 24 * 3600.0
     scan_max_bytes: int = 300 * 1024 * 1024
     scan_timeout: float = 300.0
-    fetch_process: bool = True
+    fetch_process: bool | None = None
 
     def __post_init__(self) -> None:
         if self.max_retries < 0 or self.max_pages < 1 or self.max_page_bytes < 1024:

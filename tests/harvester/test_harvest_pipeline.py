@@ -30,6 +30,11 @@ from tests.harvester.servers import Reply
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _with_process(settings):
+    """The settings with the fetcher process on (by default it is on with two CPUs)."""
+    return dataclasses.replace(settings, fetch_process=True)
+
+
 def _records(catalog: Catalog) -> dict[str, tuple]:
     with catalog.session() as s:
         rows = s.execute(
@@ -70,7 +75,7 @@ def test_the_fetcher_process_and_inline_store_the_same_records(tmp_path, setting
 def test_the_fetcher_process_ends_with_the_walk(sqlite_catalog, settings, serve):
     feed = SyntheticFeed(30, page_size=10)
     pid = add_partner(sqlite_catalog, serve(feed.respond).url)
-    assert harvest_partner(sqlite_catalog, pid, settings).status == "completed"
+    assert harvest_partner(sqlite_catalog, pid, _with_process(settings)).status == "completed"
     assert multiprocessing.active_children() == []
 
 
@@ -83,7 +88,7 @@ def test_the_fetcher_process_ends_when_the_walk_fails(sqlite_catalog, settings, 
         return feed.respond(query, count)
 
     pid = add_partner(sqlite_catalog, serve(respond).url)
-    report = harvest_partner(sqlite_catalog, pid, settings)
+    report = harvest_partner(sqlite_catalog, pid, _with_process(settings))
     assert report.status == "failed" and "badArgument" in report.report["errors"][0]
     assert report.counts["new"] == 30  # the pages before the error are kept
     assert multiprocessing.active_children() == []
@@ -101,7 +106,7 @@ def test_a_restart_drops_the_pages_the_fetcher_had_prepared(sqlite_catalog, sett
         return feed.respond(query, count)
 
     pid = add_partner(sqlite_catalog, serve(respond).url)
-    report = harvest_partner(sqlite_catalog, pid, settings)
+    report = harvest_partner(sqlite_catalog, pid, _with_process(settings))
     assert report.status == "completed" and report.counts["restarts"] == 1
     assert sqlite_catalog.identifiers(pid) == {f"oai:synth:{i}" for i in range(60)}
 
@@ -122,7 +127,7 @@ def test_the_fetcher_stays_within_its_lookahead(sqlite_catalog, settings, serve)
         stored_at.append(time.monotonic())
         time.sleep(0.02)  # a slow store: the fetcher must wait for it
 
-    report = harvest_partner(sqlite_catalog, pid, settings, progress=progress)
+    report = harvest_partner(sqlite_catalog, pid, _with_process(settings), progress=progress)
     assert report.status == "completed" and report.counts["pages"] == 20
     for stored, when in enumerate(stored_at, start=1):
         requested = sum(1 for t in served if t < when)
@@ -135,7 +140,8 @@ import sys
 from catalog.store import Catalog
 from harvester.run import harvest_partner
 from harvester.settings import HarvestSettings
-harvest_partner(Catalog(sys.argv[1]), "mitra", HarvestSettings(politeness_delay=0))
+settings = HarvestSettings(politeness_delay=0, fetch_process=True)
+harvest_partner(Catalog(sys.argv[1]), "mitra", settings)
 """
 
 
