@@ -24,7 +24,6 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from itertools import repeat
 from typing import NamedTuple
 
 import Stemmer
@@ -35,7 +34,6 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 KINDS = ("w", "id", "en")
 MAX_WORD = 60
 MAX_CACHE = 500_000
-SEPARATOR = "\x00"  # a piece between texts analysed together (see Analyzer.analyse_texts)
 
 
 def fold(text: str) -> str:
@@ -135,16 +133,6 @@ class Analyzer:
         main = " ".join(map(cache.main.__getitem__, pieces))  # fills cache.extra too
         return _new_analysed(Analysed, (main, " ".join(map(cache.extra.__getitem__, pieces))))
 
-    def analyse_texts(self, texts: list[str], lang: str | None = None) -> list[Analysed]:
-        """:meth:`analyse` of several texts (the pages of a record), in one pass: the
-        texts are joined around a separator piece that the cache turns into a newline."""
-        joined = f" {SEPARATOR} ".join(texts)
-        if len(texts) < 2 or joined.count(SEPARATOR) != len(texts) - 1:
-            return [self.analyse(text, lang) for text in texts]
-        both = self.analyse(joined, lang)
-        parts = zip(both.main.split("\n"), both.extra.split("\n"), strict=True)
-        return list(map(_new_analysed, repeat(Analysed), parts))
-
 
 class Entry(NamedTuple):
     """A word's keys, its main key (see :meth:`Analyzer.main_key`) and its other keys."""
@@ -187,13 +175,11 @@ class _Cache:
         self.entries: dict[str, Entry] = {}
         self.main: dict[str, str] = _Pieces(self)
         self.extra: dict[str, str] = {}
-        self.clear()
 
     def clear(self) -> None:
         self.entries.clear()
         self.main.clear()
         self.extra.clear()
-        self.main[SEPARATOR] = self.extra[SEPARATOR] = "\n"  # see Analyzer.analyse_texts
 
     def add(self, surface: str) -> Entry:
         folded = fold(surface)

@@ -63,23 +63,18 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
     record.add_bytes("data", json.dumps(_stored(doc), ensure_ascii=False).encode())
     lang = doc.lang
     pages = [p for p in doc.pages if p.text]
-    texts = [p.text for p in pages]
-    langs = {p.lang or lang for p in pages}
-    if len(langs) == 1:
-        analysed = analyzer.analyse_texts(texts, langs.pop())
-    else:
-        analysed = [analyzer.analyse(p.text, p.lang or lang) for p in pages]
-    metadata = {
+    analysed = [analyzer.analyse(p.text, p.lang or lang) for p in pages]
+    texts = {
         "title": [doc.title, *doc.titles],
         "subject": list(doc.subjects),
         "creator": list(doc.creators),
         "description": [doc.description],
     }
-    for field, values in metadata.items():
+    for field, values in texts.items():
         for value in values:
             if value:
                 _add_text(record, field, analyzer.analyse(value, lang))
-    if pages and doc.text == "\n".join(texts):  # the pages' analyses serve
+    if pages and doc.text == "\n".join([p.text for p in pages]):  # the pages' analyses serve
         _add_text(record, "text", _concatenated(analysed))
     elif doc.text:
         _add_text(record, "text", analyzer.analyse(doc.text, lang))

@@ -115,17 +115,6 @@ def test_analyse_gives_main_keys_in_order_and_the_other_keys_apart():
     assert {"tjerita", "chabar", "kukhing", "kucing"} <= set(old.extra.split())
 
 
-def test_analyse_texts_gives_each_text_its_own_analysis():
-    analyzer = Analyzer()
-    texts = ["Kerajaan houses", "raja, folk tales", "-", "Soengai\x00 Rajang"]
-    for batch in (texts[:3], texts):  # the last one holds the separator: one by one
-        together = analyzer.analyse_texts(batch, "ind")
-        alone = [Analyzer().analyse(t, "ind") for t in batch]
-        assert [a.main.split() for a in together] == [a.main.split() for a in alone]
-        assert [a.extra.split() for a in together] == [a.extra.split() for a in alone]
-    assert analyzer.analyse_texts(["satu"], None)[0].main == "satu"
-
-
 def test_analyse_cache_is_cleared_before_a_text_not_during_it(monkeypatch):
     import search.analysis as analysis
 
