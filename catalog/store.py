@@ -16,7 +16,17 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Column, Engine, MetaData, Table, TypeDecorator, func, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    MetaData,
+    Table,
+    TypeDecorator,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -287,7 +297,7 @@ def _upsert(session: Session, partner_id: str, items: list[RecordData]) -> list[
     # ORM's per-statement cost is a good part of a page's); pending objects go first.
     session.flush()
     connection = session.connection()
-    if connection.scalar(select(Partner.id).where(Partner.id == partner_id)) is None:
+    if connection.scalar(_PARTNER_EXISTS, {"partner": partner_id}) is None:
         raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
     identifiers = [i.oai_identifier for i in items]
     existing = _existing(session, partner_id, identifiers)
@@ -334,9 +344,9 @@ def _sha(data: bytes) -> str:
 
 def _raw_ids(session: Session, shas: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
+    connection = session.connection()
     for start in range(0, len(shas), 500):
-        query = select(RawXml.sha256, RawXml.id).where(RawXml.sha256.in_(shas[start : start + 500]))
-        ids.update({sha: raw_id for sha, raw_id in session.connection().execute(query)})
+        ids.update(connection.execute(_RAW_IDS, {"shas": shas[start : start + 500]}).all())
     return ids
 
 
@@ -391,14 +401,25 @@ def _upsert_distinct(
     ]
 
 
+# The light look-ups of an upsert, built once (building a statement costs more than
+# running it on a page of a hundred records).
+_PARTNER_EXISTS = select(Partner.id).where(Partner.id == bindparam("partner"))
+_RECORD_IDS = select(Record.oai_identifier, Record.id).where(
+    Record.partner_id == bindparam("partner"),
+    Record.oai_identifier.in_(bindparam("identifiers", expanding=True)),
+)
+_RAW_IDS = select(RawXml.sha256, RawXml.id).where(
+    RawXml.sha256.in_(bindparam("shas", expanding=True))
+)
+
+
 def _record_ids(session: Session, partner_id: str, identifiers: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
+    connection = session.connection()
     for start in range(0, len(identifiers), 500):
-        query = select(Record.oai_identifier, Record.id).where(
-            Record.partner_id == partner_id,
-            Record.oai_identifier.in_(identifiers[start : start + 500]),
-        )
-        ids.update({ident: rid for ident, rid in session.connection().execute(query)})
+        chunk = identifiers[start : start + 500]
+        rows = connection.execute(_RECORD_IDS, {"partner": partner_id, "identifiers": chunk})
+        ids.update(rows.all())
     return ids
 
 

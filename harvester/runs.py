@@ -15,7 +15,7 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from catalog.errors import HarvestError
@@ -121,17 +121,34 @@ def save(
 ) -> None:
     """Write a checkpoint (one UPDATE; in ``session``, with the page it follows)."""
     with _within(catalog, session) as s:
-        table = HarvestRun.__table__
         s.connection().execute(
-            update(table)
-            .where(table.c.id == run_id)
-            .values(
-                checkpoint=dict(checkpoint, owner=owner()),
-                counts=dict(counts),
-                status=status,
-                highest_datestamp=checkpoint.get("highest"),
-            )
+            _SAVE,
+            {
+                "run": run_id,
+                "new_checkpoint": dict(checkpoint, owner=owner()),
+                "new_counts": dict(counts),
+                "new_status": status,
+                "new_highest": checkpoint.get("highest"),
+            },
         )
+
+
+def _save_statement():
+    table = HarvestRun.__table__
+    values = {
+        name: bindparam(f"new_{key}", type_=table.c[name].type)
+        for name, key in (
+            ("checkpoint", "checkpoint"),
+            ("counts", "counts"),
+            ("status", "status"),
+            ("highest_datestamp", "highest"),
+        )
+    }
+    return update(table).where(table.c.id == bindparam("run")).values(**values)
+
+
+_SAVE = _save_statement()
+"""The checkpoint UPDATE, built once (it runs after every page)."""
 
 
 def finish(
