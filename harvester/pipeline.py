@@ -1,7 +1,7 @@
 """Pages fetched, parsed and mapped in a second process, ahead of the store.
 
-Getting a page ready (HTTP, hardened parsing, mapping, content hashes) and storing the
-one before (JSON column text, SQL) are both CPU work, and in one process they take turns
+Getting a page ready (HTTP, hardened parsing, mapping) and storing the one before
+(content hashes, JSON column text, SQL) are both CPU work, and in one process they take turns
 under the GIL. :class:`PageFetcher` runs the first part in a child process that walks a
 list's resumption tokens by itself, at most :data:`LOOKAHEAD` pages ahead of the walk,
 and hands each page back as plain data (:class:`Fetched`: records without their lxml
@@ -130,9 +130,8 @@ class LoopGuard:
 def map_page(page: Page, prefix: str) -> Mapped:
     """Map every record of a page; a record that cannot be mapped gives its error.
 
-    Each record's content hash is computed here too (it is kept on the record for the
-    store; the JSON text of its columns is left to the store's process, which has less
-    to do).
+    (Content hashes and the JSON text of the columns are left to the storing process:
+    measured, that balances the two processes best.)
     """
     out: Mapped = []
     for record in page.records:
@@ -141,7 +140,6 @@ def map_page(page: Page, prefix: str) -> Mapped:
         except MappingError as exc:
             out.append(exc)
             continue
-        item.content_hash()
         out.append(item)
     return out
 
