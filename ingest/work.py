@@ -68,7 +68,10 @@ def pending_work(
     return PendingWork(fetch, ingest, ocr, index)
 
 
-def records_to_index(catalog: Catalog, limit: int = 10_000) -> tuple[list[int], dt.datetime]:
+INDEX_BATCH = 10_000
+
+
+def records_to_index(catalog: Catalog, limit: int = INDEX_BATCH) -> tuple[list[int], dt.datetime]:
     """Records marked ``index_due`` whose pages are all settled (none pending or
     running), oldest first, and the time of the look: pass it to :func:`mark_indexed`,
     so a record changed again while it was being indexed stays due."""
@@ -99,7 +102,6 @@ def mark_indexed(catalog: Catalog, record_ids: list[int], stamp: dt.datetime) ->
             .where(Record.id.in_(record_ids), Record.index_due <= stamp)
             .values(index_due=None)
         )
-
 
 
 def page_counts(catalog: Catalog, *, record_id: int | None = None) -> dict[str, int]:

@@ -191,11 +191,15 @@ def _register(jobs: Jobs) -> None:
         if getattr(type(services), "search", None) is None:
             log.warning("records not indexed: this portal has no search service")
             return 0
-        ids, stamp = work.records_to_index(services.catalog)
-        if ids:
-            services.search.index_records(ids)
-            work.mark_indexed(services.catalog, ids, stamp)
-        return len(ids)
+        done = 0
+        while True:  # in batches, until a batch comes back short
+            ids, stamp = work.records_to_index(services.catalog)
+            if ids:
+                services.search.index_records(ids)
+                work.mark_indexed(services.catalog, ids, stamp)
+                done += len(ids)
+            if len(ids) < work.INDEX_BATCH:
+                return done
 
     @huey.periodic_task(crontab(minute="*/5"), name="recover_pending")
     def recover_pending() -> None:
