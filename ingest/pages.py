@@ -15,15 +15,14 @@ import datetime as dt
 import os
 import socket
 
-from PIL import Image
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from catalog.errors import IngestError, NotFound
+from catalog.errors import NotFound, OcrError, WarisanError
 from catalog.files import FileStore
 from catalog.models import DigitalObject, Page, Record, utcnow
 from catalog.processes import process_alive
 from catalog.store import Catalog
-from ingest import images, intake, ocr
+from ingest import ocr, reading
 from ingest.language import detect_language
 from ingest.settings import IngestSettings, ocr_key, ocr_languages
 
@@ -34,11 +33,14 @@ CLAIM_PREFIX = "run:"
 @dataclasses.dataclass(frozen=True)
 class PageOutcome:
     """``action``: ``ocr`` (Tesseract ran), ``cached`` (copied from an identical page),
-    ``skipped`` (already done with the same key, or claimed by a live worker)."""
+    ``skipped`` (already done with the same key, or claimed by a live worker), ``retry``
+    (Tesseract failed: the page is back to ``pending``, ``error`` says why) or ``failed``
+    (unreadable master: the page is marked ``failed``)."""
 
     page_id: int
     record_id: int
     action: str
+    error: WarisanError | None = None
 
 
 def owner_token(pid: int | None = None) -> str:
@@ -73,22 +75,172 @@ def ocr_page(
     master and :class:`catalog.errors.OcrError` when Tesseract fails; the claim is then
     released (status back to ``pending``) so a retry can take it.
     """
-    lease = lease or dt.timedelta(seconds=settings.ocr_timeout * 2 + 60)
+    lead = ocr_pages(catalog, files, page_id, settings, lease=lease)[0]
+    if lead.error is not None:
+        raise lead.error
+    return lead
+
+
+def ocr_pages(
+    catalog: Catalog,
+    files: FileStore,
+    page_id: int,
+    settings: IngestSettings,
+    *,
+    batch: int = 1,
+    share: int = 1,
+    lease: dt.timedelta | None = None,
+) -> list[PageOutcome]:
+    """OCR a page and, with ``batch`` > 1, a few other pending pages read the same way
+    (same languages and page segmentation mode) in the same Tesseract process; returns
+    the outcome of the page asked for first, then those of the pages it took along.
+
+    The batch takes at most ``batch`` pages and about a ``2 * share``-th of the pages
+    still pending (``share``: the processes working on the queue), so batches shrink
+    towards the end and the processes finish together. Only pending pages without an
+    error are taken along (a page that failed once is read alone by its own job), each
+    with its own claim. Each page ends on its own: stored, released with its error
+    (``retry``, back to ``pending``) or marked ``failed``; one bad page costs the others
+    nothing. The page asked for is released to ``pending`` without an error when it fails
+    (its job's retry records the error). Raises :class:`NotFound` for a missing page.
+    """
+    lease = lease or dt.timedelta(seconds=settings.ocr_timeout * 2 * settings.ocr_batch + 60)
     page, record_id, languages = _load(catalog, page_id, settings)
     key = ocr_key(page.image_sha256, languages, settings)
     if page.ocr_status == DONE and (page.ocr_key == key or page.text_source == "pdf"):
-        return PageOutcome(page_id, record_id, "skipped")
+        return [PageOutcome(page_id, record_id, "skipped")]
     token = owner_token()
     if not _claim(catalog, page_id, key, token, lease):
-        return PageOutcome(page_id, record_id, "skipped")
+        return [PageOutcome(page_id, record_id, "skipped")]
+    claimed = [_Claimed(page_id, record_id, page.image_sha256, key)]
     try:
-        twin = _cached_twin(catalog, page_id, key)
-        result = twin if twin is not None else _recognise(files, page, languages, settings)
+        psm = ocr.choose_psm(page.width or 0, page.height or 0, settings.clipping_side)
+        size = _batch_size(catalog, batch, share)
+        if size > 1 and page.width and page.height:
+            claimed += _take_along(catalog, page_id, languages, psm, size - 1, token, settings)
+        return _read_and_store(catalog, files, claimed, languages, token, settings)
     except BaseException:
-        release(catalog, page_id, token, PENDING, None)
+        for item in claimed:  # whatever is not stored yet goes back to pending
+            release(catalog, item.page_id, token, PENDING, None)
         raise
-    _store(catalog, page_id, record_id, token, key, result)
-    return PageOutcome(page_id, record_id, "cached" if twin is not None else "ocr")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Claimed:
+    page_id: int
+    record_id: int
+    image_sha256: str
+    key: str
+
+
+def _batch_size(catalog: Catalog, batch: int, share: int) -> int:
+    """``batch`` pages at most, about a ``2 * share``-th of the pending ones, at least 1."""
+    if batch <= 1:
+        return 1
+    with catalog.session() as s:
+        pending = s.scalar(select(func.count()).where(Page.ocr_status == PENDING)) or 0
+    return max(1, min(batch, -(-(pending + 1) // (2 * max(share, 1)))))
+
+
+def _take_along(
+    catalog: Catalog,
+    page_id: int,
+    languages: str,
+    psm: int,
+    wanted: int,
+    token: str,
+    settings: IngestSettings,
+) -> list[_Claimed]:
+    """Claim up to ``wanted`` pending pages (oldest first) OCR'd with the same languages
+    and page segmentation mode; each claim is one conditional UPDATE, so a page another
+    worker took first is simply not taken."""
+    with catalog.session() as s:
+        rows = s.execute(
+            select(Page.id, Page.image_sha256, Page.width, Page.height, Record.id, Record.languages)
+            .join(DigitalObject, Page.object_id == DigitalObject.id)
+            .join(Record, DigitalObject.record_id == Record.id)
+            .where(Page.ocr_status == PENDING, Page.ocr_error.is_(None), Page.id != page_id)
+            .order_by(Page.id)
+            .limit(wanted * 8)
+        ).all()
+    fitting = [
+        (pid, sha, record_id)
+        for pid, sha, width, height, record_id, record_languages in rows
+        if width
+        and height
+        and ocr.choose_psm(width, height, settings.clipping_side) == psm
+        and ocr_languages(record_languages or [], settings.languages) == languages
+    ][:wanted]
+    taken: list[_Claimed] = []
+    with catalog.session() as s:
+        for pid, sha, record_id in fitting:
+            changed = s.execute(
+                update(Page)
+                .where(Page.id == pid, Page.ocr_status == PENDING, Page.ocr_error.is_(None))
+                .values(ocr_status=RUNNING, ocr_key=token, ocr_at=utcnow(), ocr_error=None)
+            ).rowcount
+            if changed == 1:
+                taken.append(_Claimed(pid, record_id, sha, ocr_key(sha, languages, settings)))
+    return taken
+
+
+def _read_and_store(
+    catalog: Catalog,
+    files: FileStore,
+    claimed: list[_Claimed],
+    languages: str,
+    token: str,
+    settings: IngestSettings,
+) -> list[PageOutcome]:
+    """Reuse stored results of identical pages, read each distinct image of the batch
+    once, and settle every claimed page."""
+    found: dict[str, ocr.OcrOutput] = {}
+    for item in claimed:
+        if item.key not in found:
+            twin = _cached_twin(catalog, item.page_id, item.key)
+            if twin is not None:
+                found[item.key] = twin
+    firsts: dict[str, _Claimed] = {}
+    for item in claimed:
+        if item.key not in found:
+            firsts.setdefault(item.key, item)
+    readings = reading.read_pages(
+        files, [(i.page_id, i.image_sha256) for i in firsts.values()], languages, settings
+    )
+    outcomes = []
+    for n, item in enumerate(claimed):
+        if item.key in found:
+            result: ocr.OcrOutput | WarisanError = found[item.key]
+            action = "cached"
+        else:
+            result = readings[firsts[item.key].page_id]
+            action = "ocr" if firsts[item.key] is item else "cached"
+        outcomes.append(_settle(catalog, item, token, result, action, lead=n == 0))
+    return outcomes
+
+
+def _settle(
+    catalog: Catalog,
+    item: _Claimed,
+    token: str,
+    result: ocr.OcrOutput | WarisanError,
+    action: str,
+    *,
+    lead: bool,
+) -> PageOutcome:
+    """Store a result, or give the page back with its error (the page asked for first
+    without one: its job records it)."""
+    if isinstance(result, ocr.OcrOutput):
+        _store(catalog, item.page_id, item.record_id, token, item.key, result)
+        return PageOutcome(item.page_id, item.record_id, action)
+    if lead:
+        release(catalog, item.page_id, token, PENDING, None)
+        return PageOutcome(item.page_id, item.record_id, "retry", result)
+    if not isinstance(result, OcrError):  # an unreadable master: trying again cannot help
+        release(catalog, item.page_id, token, FAILED, str(result))
+        return PageOutcome(item.page_id, item.record_id, "failed", result)
+    release(catalog, item.page_id, token, PENDING, f"{type(result).__name__}: {result}")
+    return PageOutcome(item.page_id, item.record_id, "retry", result)
 
 
 def release(
@@ -156,65 +308,6 @@ def _cached_twin(catalog: Catalog, page_id: int, key: str) -> ocr.OcrOutput | No
         return ocr.OcrOutput(twin.text or "", twin.words, twin.lines, twin.mean_confidence)
 
 
-def _recognise(
-    files: FileStore, page: Page, languages: str, settings: IngestSettings
-) -> ocr.OcrOutput:
-    """Read the page at its own size; read it again enlarged when it is a small clipping
-    that read poorly or a low-resolution page whose print came out small, and keep the
-    reading with the higher mean word confidence (enlarging rescues some clippings but
-    turns others, such as decorative headlines, into noise). Boxes are in master pixels."""
-    path = files.path(page.image_sha256)
-    if not path.is_file():
-        raise IngestError(f"master image of page {page.id} is missing from the file store")
-    image = images.readable_as_is(path)  # a plain 8-bit master goes to Tesseract unconverted
-    source = str(path) if image is not None else None
-    if image is None:
-        image = next(intake.iter_pages(path, settings, path.name)).image
-    psm = ocr.choose_psm(image.width, image.height, settings.clipping_side)
-    reading = _read(source or image, image, 1.0, languages, psm, settings)
-    factor = images.ocr_scale(image, settings)
-    if max(image.size) < settings.small_side:
-        retry = (reading.mean_confidence or 0.0) < settings.reread_confidence
-    else:
-        retry = _small_print(reading, settings)
-    if factor > 1.0 and retry:
-        if source is not None:
-            image = next(intake.iter_pages(path, settings, path.name)).image
-        enlarged = _read(images.ocr_image(image, factor), image, factor, languages, psm, settings)
-        if (enlarged.mean_confidence or -1.0) > (reading.mean_confidence or -1.0):
-            return enlarged
-    return reading
-
-
-def _read(
-    source: str | Image.Image,
-    image: Image.Image,
-    factor: float,
-    languages: str,
-    psm: int,
-    settings: IngestSettings,
-) -> ocr.OcrOutput:
-    """One Tesseract reading of ``source`` (a path, or a PIL image made from ``image``
-    enlarged by ``factor``), with boxes mapped back to master pixels."""
-    if not isinstance(source, str) and factor == 1.0:
-        source = images.ocr_image(image, 1.0)
-    result = ocr.recognise(
-        source,
-        languages,
-        psm=psm,
-        dpi=images.effective_dpi(image, factor),
-        timeout=settings.ocr_timeout,
-        cmd=settings.tesseract_cmd,
-    )
-    return ocr.scale_boxes(result, factor)
-
-
-def _small_print(reading: ocr.OcrOutput, settings: IngestSettings) -> bool:
-    """True when the median word is shorter than ``settings.small_print`` pixels."""
-    heights = sorted(w[4] for w in reading.words)
-    return not heights or heights[len(heights) // 2] < settings.small_print
-
-
 def _store(
     catalog: Catalog, page_id: int, record_id: int, token: str, key: str, result: ocr.OcrOutput
 ) -> None:
@@ -252,6 +345,7 @@ __all__ = [
     "claim_is_stale",
     "mark_due",
     "ocr_page",
+    "ocr_pages",
     "owner_token",
     "release",
 ]

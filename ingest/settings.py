@@ -24,7 +24,9 @@ class IngestSettings:
     side is below ``small_side``, are upscaled for OCR (never more than ``max_upscale``);
     boxes are mapped back to master pixels. A page whose longest side is below
     ``clipping_side`` is OCR'd as one block (``--psm 6``), a larger one as a full page
-    with automatic layout (``--psm 3``).
+    with automatic layout (``--psm 3``). A job reads up to ``ocr_batch`` pages that are
+    read the same way in one Tesseract process (the language models load once); this
+    changes no reading, so it is not part of :meth:`ocr_fingerprint`.
     """
 
     languages: str = "ind+msa+eng"
@@ -44,6 +46,7 @@ class IngestSettings:
     pdf_dpi: int = 300
     pdf_min_chars: int = 20
     ocr_timeout: int = 300
+    ocr_batch: int = 8
     tesseract_cmd: str = "tesseract"
 
     def ocr_fingerprint(self, languages: str) -> str:

@@ -83,6 +83,7 @@ class Jobs:
         self._pid = os.getpid()
         self.retries = int(config.get("OCR_RETRIES", 3))
         self.retry_delay = float(config.get("OCR_RETRY_DELAY", 10))
+        self.processes = int(config.get("WORKER_PROCESSES") or os.cpu_count() or 1)
         _register(self)
 
     def services(self):
@@ -165,23 +166,36 @@ def _register(jobs: Jobs) -> None:
 
     @huey.task(name="ocr_page", **retry)
     def ocr_page(page_id: int, task=None) -> str:
+        """OCR a page and a few pending pages read the same way, in one Tesseract process
+        (see :func:`ingest.pages.ocr_pages`); the jobs of the pages taken along find them
+        done. A page taken along that failed is queued again on its own."""
         services = jobs.services()
         try:
-            outcome = pages.ocr_page(services.catalog, services.files, page_id, jobs.settings)
+            outcomes = pages.ocr_pages(
+                services.catalog,
+                services.files,
+                page_id,
+                jobs.settings,
+                batch=jobs.settings.ocr_batch,
+                share=jobs.processes,
+            )
         except NotFound:
             return "missing"
-        except OcrError as exc:
-            _retry_or_fail(jobs, task, None, page_id, exc)
-            raise
-        except IngestError as exc:
-            pages.release(services.catalog, page_id, None, pages.FAILED, str(exc))
-            return "failed"
         except TRANSIENT as exc:
             _retry_or_fail(jobs, task, None, page_id, exc)
             raise
-        if outcome.action != "skipped" and _record_settled(jobs, outcome.record_id):
+        lead, others = outcomes[0], outcomes[1:]
+        _after_batch(jobs, others)
+        settled = [o.record_id for o in outcomes if o.action in ("ocr", "cached")]
+        if any(_record_settled(jobs, record_id) for record_id in dict.fromkeys(settled)):
             jobs.index_due()
-        return outcome.action
+        if isinstance(lead.error, OcrError):  # Tesseract failed: huey tries again
+            _retry_or_fail(jobs, task, None, page_id, lead.error)
+            raise lead.error
+        if lead.error is not None:  # an unreadable master: trying again cannot help
+            pages.release(services.catalog, page_id, None, pages.FAILED, str(lead.error))
+            return "failed"
+        return lead.action
 
     @huey.task(name="index_due", **retry)
     def index_due(task=None) -> int:
@@ -223,6 +237,18 @@ def _retry_or_fail(jobs: Jobs, task, object_id: int | None, page_id: int | None,
                 obj.error = message
                 if final:
                     obj.status = objects.FAILED
+
+
+def _after_batch(jobs: Jobs, others: list[pages.PageOutcome]) -> None:
+    """Queue again, each on its own, the pages taken along whose reading failed (they
+    are back to ``pending`` with the error; their own jobs may have run already)."""
+    again = [o.page_id for o in others if o.action == "retry"]
+    if not again:
+        return
+    queued = jobs.queued()
+    for page_id in again:
+        if ("ocr_page", page_id) not in queued:
+            jobs.ocr_page(page_id)
 
 
 def _record_settled(jobs: Jobs, record_id: int) -> bool:

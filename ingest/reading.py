@@ -1,0 +1,210 @@
+"""Reading a few claimed pages with Tesseract: several pages to one process.
+
+:func:`read_pages` takes the pages of one batch (same languages) and returns, per page,
+its reading or the error that stopped it. Pages that share a page segmentation mode and
+a resolution go to ONE single-threaded Tesseract process, one after another
+(:func:`ingest.ocr.recognise_many`: the language models load once, not once a page);
+when such a run fails, its pages are read again one by one, so a bad page costs only
+itself. No threads inside a page: a single-threaded process working through a few pages
+in turn keeps the measured advantage of one thread a page.
+
+Each page is first read at its own size; a small clipping that read poorly, or a
+low-resolution page whose print came out small, is read again enlarged (these re-reads
+are grouped the same way) and the reading with the higher mean word confidence is kept
+(enlarging rescues some clippings but turns others, such as decorative headlines, into
+noise). Boxes are in master pixels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+from catalog.errors import IngestError, OcrError, WarisanError
+from catalog.files import FileStore
+from ingest import images, intake, ocr
+from ingest.settings import IngestSettings
+
+Result = ocr.OcrOutput | WarisanError
+
+
+@dataclasses.dataclass
+class _Page:
+    """One page being read: the file Tesseract reads first and how to read it."""
+
+    page_id: int
+    master: Path
+    source: str
+    psm: int
+    dpi: int
+    factor: float
+    small: bool
+    decoded: Image.Image | None
+
+
+def read_pages(
+    files: FileStore, pages: list[tuple[int, str]], languages: str, settings: IngestSettings
+) -> dict[int, Result]:
+    """Read ``(page id, master checksum)`` pairs; returns each page's
+    :class:`ingest.ocr.OcrOutput`, or the :class:`IngestError` (unreadable or missing
+    master) or :class:`OcrError` (Tesseract failed) of that page alone."""
+    results: dict[int, Result] = {}
+    with tempfile.TemporaryDirectory(prefix="warisan-ocr-") as workdir:
+        todo: list[_Page] = []
+        for page_id, sha in pages:
+            try:
+                todo.append(_prepare(files, page_id, sha, settings, workdir))
+            except IngestError as exc:
+                results[page_id] = exc
+        firsts = _read_groups(
+            [(p.page_id, p.source, p.psm, p.dpi) for p in todo], languages, settings, workdir
+        )
+        again: dict[int, tuple[_Page, Image.Image]] = {}
+        for page in todo:
+            first = firsts[page.page_id]
+            results[page.page_id] = first
+            if isinstance(first, ocr.OcrOutput) and _worth_rereading(page, first, settings):
+                try:
+                    again[page.page_id] = (page, _enlarged_source(page, settings))
+                except IngestError as exc:
+                    results[page.page_id] = exc
+        seconds = _read_groups(
+            [
+                (
+                    pid,
+                    _save(images.ocr_image(image, page.factor), workdir, f"{pid}-up"),
+                    page.psm,
+                    images.effective_dpi(image, page.factor),
+                )
+                for pid, (page, image) in again.items()
+            ],
+            languages,
+            settings,
+            workdir,
+        )
+        for pid, (page, _) in again.items():
+            results[pid] = _better(results[pid], seconds[pid], page.factor)
+    return results
+
+
+def _prepare(
+    files: FileStore, page_id: int, sha: str, settings: IngestSettings, workdir: str
+) -> _Page:
+    """Check the master and decide how to read it: a plain 8-bit file goes to Tesseract
+    as it is; anything else is decoded, converted to grey and written to ``workdir``."""
+    path = files.path(sha)
+    if not path.is_file():
+        raise IngestError(f"master image of page {page_id} is missing from the file store")
+    image = images.readable_as_is(path)  # lazily opened: header only
+    decoded = None
+    if image is None:
+        image = decoded = _decode(path, settings)
+        source = _save(images.ocr_image(image, 1.0), workdir, str(page_id))
+    else:
+        source = str(path)
+    factor = images.ocr_scale(image, settings)
+    return _Page(
+        page_id=page_id,
+        master=path,
+        source=source,
+        psm=ocr.choose_psm(image.width, image.height, settings.clipping_side),
+        dpi=images.effective_dpi(image, 1.0),
+        factor=factor,
+        small=max(image.size) < settings.small_side,
+        decoded=decoded if factor > 1.0 else None,  # kept only if it may be read again
+    )
+
+
+def _decode(path: Path, settings: IngestSettings) -> Image.Image:
+    return next(intake.iter_pages(path, settings, path.name)).image
+
+
+def _save(image: Image.Image, workdir: str, name: str) -> str:
+    """Write an OCR image as a quickly compressed PNG (lossless: Tesseract sees the same
+    pixels as from any other lossless file)."""
+    target = Path(workdir) / f"{name}.png"
+    image.save(target, "PNG", compress_level=1)
+    return str(target)
+
+
+def _worth_rereading(page: _Page, reading: ocr.OcrOutput, settings: IngestSettings) -> bool:
+    """A small clipping below the confidence threshold, or a page with small print,
+    when enlarging is possible at all."""
+    if page.factor <= 1.0:
+        return False
+    if page.small:
+        return (reading.mean_confidence or 0.0) < settings.reread_confidence
+    return _small_print(reading, settings)
+
+
+def _small_print(reading: ocr.OcrOutput, settings: IngestSettings) -> bool:
+    """True when the median word is shorter than ``settings.small_print`` pixels."""
+    heights = sorted(w[4] for w in reading.words)
+    return not heights or heights[len(heights) // 2] < settings.small_print
+
+
+def _enlarged_source(page: _Page, settings: IngestSettings) -> Image.Image:
+    return page.decoded if page.decoded is not None else _decode(page.master, settings)
+
+
+def _better(first: Result, second: Result, factor: float) -> Result:
+    """The enlarged reading (boxes mapped back) when it is more confident; an error of
+    the re-read is the page's error."""
+    if not isinstance(second, ocr.OcrOutput):
+        return second
+    if not isinstance(first, ocr.OcrOutput):
+        return first
+    if (second.mean_confidence or -1.0) > (first.mean_confidence or -1.0):
+        return ocr.scale_boxes(second, factor)
+    return first
+
+
+def _read_groups(
+    items: list[tuple[int, str, int, int]],
+    languages: str,
+    settings: IngestSettings,
+    workdir: str,
+) -> dict[int, Result]:
+    """Read ``(page id, file, psm, dpi)`` items: those with the same psm and dpi in one
+    Tesseract process; a failed run is repeated page by page."""
+    groups: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for page_id, source, psm, dpi in items:
+        groups.setdefault((psm, dpi), []).append((page_id, source))
+    results: dict[int, Result] = {}
+    for (psm, dpi), members in groups.items():
+
+        def run(paths: list[str], psm: int = psm, dpi: int = dpi) -> list[ocr.OcrOutput]:
+            return ocr.recognise_many(
+                paths,
+                languages,
+                psm=psm,
+                dpi=dpi,
+                timeout=settings.ocr_timeout,
+                cmd=settings.tesseract_cmd,
+                workdir=workdir,
+            )
+
+        results.update(_read_group(members, run))
+    return results
+
+
+def _read_group(
+    members: list[tuple[int, str]], run: Callable[[list[str]], list[ocr.OcrOutput]]
+) -> dict[int, Result]:
+    try:
+        readings = run([source for _, source in members])
+        return {pid: r for (pid, _), r in zip(members, readings, strict=True)}
+    except OcrError as exc:
+        if len(members) == 1:
+            return {members[0][0]: exc}
+    results: dict[int, Result] = {}
+    for page_id, source in members:  # one by one: the bad page fails alone
+        try:
+            results[page_id] = run([source])[0]
+        except OcrError as exc:
+            results[page_id] = exc
+    return results
