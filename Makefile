@@ -39,7 +39,10 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,postgres,redis,elasticsearch,server]'
 	touch $@
 
+# Our packages are byte-compiled as pip compiles an installed wheel's: with
+# PYTHONDONTWRITEBYTECODE set, every command would otherwise compile them again at start.
 python-deps: $(VENV)/.installed
+	$(BIN)/python -m compileall -q catalog harvester ingest search portal demo
 
 # Portal assets: OpenSeadragon from the npm lock file into static/vendor/ (ignored), and
 # the compiled interface translations (.mo, ignored).

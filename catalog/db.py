@@ -2,22 +2,33 @@
 
 SQLite (the default) is opened in WAL mode with foreign keys on and a busy timeout, so a
 web process, a worker and the CLI can share one file. The same code runs on PostgreSQL.
-The schema is created and upgraded only by Alembic (``warisan db upgrade``).
+The schema is created and upgraded only by Alembic (``warisan db upgrade``; Alembic is
+imported only there, so commands that just use the store start faster).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from catalog.errors import ConfigError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+WAL_AUTOCHECKPOINT = 16_384
+"""Pages (4 kB) the SQLite write-ahead log may hold before it is copied into the database.
+
+SQLite's default, 1,000 pages, made a 50,000-record harvest copy (and sync) the log some
+twenty times; at 64 MB it is about 8 % faster (``bench/harvest.py``). Readers are not
+slowed: they find a page in the log through its index."""
+JOURNAL_SIZE_LIMIT = 64 << 20
+"""Bytes the log file is cut back to after a checkpoint (it does not stay at its peak)."""
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -61,11 +72,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
+    cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
     cursor.close()
 
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration that migrates through ``engine``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -74,6 +89,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (creating it on an empty database)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 

@@ -50,9 +50,12 @@ def test_readme_gives_the_two_commands():
 
 
 def all_commands(group, prefix=()):
+    """Every command under ``group``, loaded the way the CLI loads them (on first use)."""
     import click
 
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         path = (*prefix, name)
         yield path, command
         if isinstance(command, click.Group):
@@ -66,9 +69,31 @@ def test_warisan_help_lists_every_command_with_help(app, instance_dir):
 
     result = CliRunner().invoke(main, ["--help"], env={"WARISAN_INSTANCE": str(instance_dir)})
     assert result.exit_code == 0, result.output
-    for name, command in app.cli.commands.items():
+    for (name,), command in ((p, c) for p, c in all_commands(app.cli) if len(p) == 1):
         assert name in result.output
         assert command.help or command.short_help, f"{name} has no help text"
+
+
+def test_each_command_module_is_loaded_only_for_its_own_commands(app):
+    """``portal.cli.COMMANDS`` names every command of every module, under that module."""
+    import importlib
+    import pkgutil
+
+    import portal.commands
+    from portal.cli import COMMANDS, AreaCommands
+
+    found = {}
+    for info in pkgutil.iter_modules(portal.commands.__path__):
+        module = importlib.import_module(f"portal.commands.{info.name}")
+        found.update({command.name: info.name for command in module.commands})
+    assert found == COMMANDS
+    group = AreaCommands(COMMANDS)
+    assert not group.commands
+    import click
+
+    assert group.get_command(click.Context(group), "remap").name == "remap"
+    assert set(group.commands) == {"harvest", "remap"}
+    assert isinstance(app.cli, AreaCommands)
 
 
 def test_every_subcommand_help_runs(app):
