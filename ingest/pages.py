@@ -95,9 +95,9 @@ def ocr_pages(
     (same languages and page segmentation mode) in the same Tesseract process; returns
     the outcome of the page asked for first, then those of the pages it took along.
 
-    The batch takes at most ``batch`` pages and about a ``2 * share``-th of the pages
-    still pending (``share``: the processes working on the queue), so batches shrink
-    towards the end and the processes finish together. Only pending pages without an
+    The batch takes at most ``batch`` pages and about a ``share``-th of the pages still
+    pending (``share``: the processes working on the queue), so batches shrink towards
+    the end and the processes finish together. Only pending pages without an
     error are taken along (a page that failed once is read alone by its own job), each
     with its own claim. Each page ends on its own: stored, released with its error
     (``retry``, back to ``pending``) or marked ``failed``; one bad page costs the others
@@ -134,12 +134,12 @@ class _Claimed:
 
 
 def _batch_size(catalog: Catalog, batch: int, share: int) -> int:
-    """``batch`` pages at most, about a ``2 * share``-th of the pending ones, at least 1."""
+    """``batch`` pages at most, about a ``share``-th of the pending ones, at least 1."""
     if batch <= 1:
         return 1
     with catalog.session() as s:
         pending = s.scalar(select(func.count()).where(Page.ocr_status == PENDING)) or 0
-    return max(1, min(batch, -(-(pending + 1) // (2 * max(share, 1)))))
+    return max(1, min(batch, -(-(pending + 1) // max(share, 1))))
 
 
 def _take_along(

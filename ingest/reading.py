@@ -10,9 +10,9 @@ in turn keeps the measured advantage of one thread a page.
 
 Each page is first read at its own size; a small clipping that read poorly, or a
 low-resolution page whose print came out small, is read again enlarged (these re-reads
-are grouped the same way) and the reading with the higher mean word confidence is kept
-(enlarging rescues some clippings but turns others, such as decorative headlines, into
-noise). Boxes are in master pixels.
+are grouped the same way) and replaces the first only when it is more confident and not
+poor itself (enlarging rescues some clippings but turns others, such as decorative
+headlines, into noise). Boxes are in master pixels.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def read_pages(
             workdir,
         )
         for pid, (page, _) in again.items():
-            results[pid] = _better(results[pid], seconds[pid], page.factor)
+            results[pid] = _better(results[pid], seconds[pid], page, settings)
     return results
 
 
@@ -151,15 +151,16 @@ def _enlarged_source(page: _Page, settings: IngestSettings) -> Image.Image:
     return page.decoded if page.decoded is not None else _decode(page.master, settings)
 
 
-def _better(first: Result, second: Result, factor: float) -> Result:
-    """The enlarged reading (boxes mapped back) when it is more confident; an error of
-    the re-read is the page's error."""
-    if not isinstance(second, ocr.OcrOutput):
-        return second
-    if not isinstance(first, ocr.OcrOutput):
-        return first
-    if (second.mean_confidence or -1.0) > (first.mean_confidence or -1.0):
-        return ocr.scale_boxes(second, factor)
+def _better(first: Result, second: Result, page: _Page, settings: IngestSettings) -> Result:
+    """The enlarged reading (boxes mapped back) when it is more confident than the first
+    and itself reaches ``settings.reread_confidence``; an error of the re-read is the
+    page's error. (Measured on the 20 real clippings: a re-read that stays below the
+    threshold, 37 against 34, was worse than the first reading, 10 errors against 3.)"""
+    if not isinstance(second, ocr.OcrOutput) or not isinstance(first, ocr.OcrOutput):
+        return second if isinstance(first, ocr.OcrOutput) else first
+    confidence = second.mean_confidence or -1.0
+    if confidence > (first.mean_confidence or -1.0) and confidence >= settings.reread_confidence:
+        return ocr.scale_boxes(second, page.factor)
     return first
 
 

@@ -52,7 +52,7 @@ class IngestSettings:
     def ocr_fingerprint(self, languages: str) -> str:
         """A short checksum of everything that changes OCR output for a given image."""
         payload = {
-            "v": 3,
+            "v": 4,
             "lang": languages,
             "min_dpi": self.min_dpi,
             "small": self.small_side,

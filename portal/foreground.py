@@ -15,10 +15,8 @@ import os
 import time
 from collections.abc import Callable
 
-from huey import MemoryHuey
-
 from ingest import language
-from portal.tasks import Jobs, make_huey
+from portal.tasks import Jobs, huey_package, make_huey
 
 _JOBS: Jobs | None = None
 
@@ -37,7 +35,9 @@ def run_queue(
     """
     global _JOBS
     _JOBS = jobs
-    if isinstance(jobs.huey, MemoryHuey):  # a queue in this process only: no children
+    if isinstance(
+        jobs.huey, huey_package().MemoryHuey
+    ):  # a queue in this process only: no children
         return _run_here(jobs, on_done)
     reader = make_huey(jobs.config["QUEUE_URL"], blocking=False).storage
     language.warm_up()  # loaded once, shared by the forked children

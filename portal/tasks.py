@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
-from huey.api import Huey
 
 from catalog.errors import (
     ConfigError,
@@ -34,8 +33,31 @@ from catalog.models import DigitalObject
 from ingest import objects, pages, work
 from ingest.settings import IngestSettings
 
+if TYPE_CHECKING:
+    from huey.api import Huey
+
 log = logging.getLogger(__name__)
 TRANSIENT = (WarisanError, OSError)
+
+
+def huey_package() -> ModuleType:
+    """The ``huey`` package, imported without psycopg.
+
+    huey's storage module imports psycopg whenever it is installed, for huey's own
+    PostgreSQL storage, which Warisan does not use: 0.1 s of every worker's start-up
+    (``python -X importtime``). It is hidden during that one import; SQLAlchemy still
+    imports it as usual when the catalogue is on PostgreSQL. (huey's redis import stays:
+    ``QUEUE_URL=redis://`` needs it, and huey binds it when imported.)
+    """
+    if "huey" not in sys.modules and "psycopg" not in sys.modules:
+        sys.modules["psycopg"] = None  # type: ignore[assignment]  # import → ImportError
+        try:
+            import huey
+        finally:
+            del sys.modules["psycopg"]
+    import huey
+
+    return huey
 
 
 def make_huey(url: str, name: str = "warisan", *, blocking: bool = True) -> Huey:
@@ -43,16 +65,17 @@ def make_huey(url: str, name: str = "warisan", *, blocking: bool = True) -> Huey
 
     ``blocking=False`` makes a Redis dequeue return at once when the queue is empty.
     """
+    huey = huey_package()
     parts = urlsplit(url)
     options: dict[str, Any] = {"results": False, "utc": True}
     if parts.scheme == "sqlite":
         path = parts.path if parts.netloc == "" else f"/{parts.netloc}{parts.path}"
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        return SqliteHuey(name, filename=path, **options)
+        return huey.SqliteHuey(name, filename=path, **options)
     if parts.scheme in ("redis", "rediss"):
-        return RedisHuey(name, url=url, blocking=blocking, **options)
+        return huey.RedisHuey(name, url=url, blocking=blocking, **options)
     if parts.scheme == "memory":
-        return MemoryHuey(name, **options)
+        return huey.MemoryHuey(name, **options)
     raise ConfigError(f"QUEUE_URL scheme {parts.scheme!r} is not supported", setting="QUEUE_URL")
 
 
@@ -215,7 +238,7 @@ def _register(jobs: Jobs) -> None:
             if len(ids) < work.INDEX_BATCH:
                 return done
 
-    @huey.periodic_task(crontab(minute="*/5"), name="recover_pending")
+    @huey.periodic_task(huey_package().crontab(minute="*/5"), name="recover_pending")
     def recover_pending() -> None:
         jobs.enqueue_pending()
 
