@@ -114,6 +114,10 @@ class Catalog:
             session.rollback()
             if isinstance(exc, IntegrityError):
                 raise Conflict(f"conflicts with what is stored: {exc.orig}") from exc
+            if _no_schema(exc):
+                raise StoreError(
+                    "the catalogue database has no tables yet: run `warisan db upgrade`"
+                ) from exc
             raise StoreError(f"catalogue store error: {exc}") from exc
         except BaseException:
             session.rollback()
@@ -336,6 +340,12 @@ def _existing(session: Session, partner_id: str, identifiers: list[str]) -> dict
         )
         found.update({row.oai_identifier: row for row in session.scalars(query)})
     return found
+
+
+def _no_schema(exc: SQLAlchemyError) -> bool:
+    """Whether ``exc`` says the tables are missing (a database never upgraded)."""
+    text = str(getattr(exc, "orig", exc))
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 def _sha(data: bytes) -> str:

@@ -62,13 +62,26 @@ def register_commands(app) -> None:
     app.cli = group
 
 
+class WarisanGroup(FlaskGroup):
+    """The ``warisan`` group: an error of ours ends a command with its message, not a
+    traceback (``Error: …``, exit status 1)."""
+
+    def invoke(self, ctx: click.Context):
+        from catalog.errors import WarisanError
+
+        try:
+            return super().invoke(ctx)
+        except WarisanError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
 def _create_app():
     from portal import create_app
 
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.group(cls=WarisanGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Warisan: harvest, OCR, index and serve Borneo heritage collections.
 

@@ -112,3 +112,15 @@ def test_cli_errors_are_clear(runner, args):
     result = runner.invoke(args=args)
     assert result.exit_code != 0
     assert "Error" in result.output
+
+
+def test_a_catalogue_never_upgraded_is_an_error_with_the_fix_not_a_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    result = CliRunner().invoke(main, ["partner", "list"], env={"WARISAN_INSTANCE": str(tmp_path)})
+    assert result.exit_code == 1
+    assert "warisan db upgrade" in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
