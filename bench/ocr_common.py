@@ -63,8 +63,9 @@ def edits(hypothesis: str, truth: str) -> int:
 def pipeline_texts(
     workdir: Path, paths: dict[Path, tuple[str, ...]]
 ) -> dict[Path, tuple[str, str | None]]:
-    """Ingest and OCR each file (with its record's languages) through the real pipeline;
-    returns the text and the detected language of each file's (first) page."""
+    """Ingest and OCR each file (with its record's languages) through the real pipeline,
+    pages read in batches as a worker reads them; returns the text and the detected
+    language of each file's (first) page."""
     from catalog.files import FileStore
     from catalog.models import DigitalObject, Page
     from catalog.records import RecordData
@@ -78,6 +79,8 @@ def pipeline_texts(
     files = FileStore(workdir / "files")
     catalog.add_partner("bench", name="Bench", country="ID")
     texts: dict[Path, tuple[str, str | None]] = {}
+    object_ids: dict[Path, int] = {}
+    todo: list[int] = []
     for path, languages in paths.items():
         data = RecordData(oai_identifier="", title=path.name, languages=languages)
         record = catalog.create_uploaded_record("bench", data)
@@ -86,10 +89,11 @@ def pipeline_texts(
             obj = DigitalObject(record_id=record, file_sha256=row.sha256, status="stored")
             s.add(obj)
             s.flush()
-            object_id = obj.id
-        outcome = objects.ingest_object(catalog, files, object_id, settings)
-        for page_id in outcome.pages_to_ocr:
-            pages.ocr_page(catalog, files, page_id, settings)
+            object_ids[path] = obj.id
+        todo += objects.ingest_object(catalog, files, object_ids[path], settings).pages_to_ocr
+    for page_id in todo:  # in batches, as a worker reads them (later ones find theirs done)
+        pages.ocr_pages(catalog, files, page_id, settings, batch=settings.ocr_batch)
+    for path, object_id in object_ids.items():
         with catalog.session() as s:
             rows = s.query(Page).filter(Page.object_id == object_id).order_by(Page.order)
             found = list(rows)

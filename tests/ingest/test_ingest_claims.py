@@ -9,7 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from sqlalchemy import select
 
+from catalog.files import FileStore
 from catalog.models import DigitalObject, File, Page, utcnow
 from catalog.records import RecordData
 from ingest import pages, work
@@ -86,3 +88,24 @@ def test_release_gives_back_only_the_owners_claim(catalog, page_ids):
             "Tesseract failed: boom",
             None,
         )
+
+
+def test_a_batch_takes_along_only_free_pending_pages(catalog, page_ids, settings, tmp_path):
+    lead, held, failed_once, free = page_ids
+    for page_id in page_ids:
+        _set(catalog, page_id, width=1400, height=700)
+    _set(catalog, held, ocr_status="running", ocr_key=owner_token(os.getppid()), ocr_at=utcnow())
+    _set(catalog, failed_once, ocr_error="OcrError: Tesseract failed")
+    files = FileStore(tmp_path / "files")  # no masters: each page taken ends on its own error
+    outcomes = pages.ocr_pages(catalog, files, lead, settings, batch=8)
+    assert [(o.page_id, o.action) for o in outcomes] == [(lead, "retry"), (free, "failed")]
+    with catalog.session() as s:
+        rows = {p.id: p for p in s.scalars(select(Page).where(Page.id.in_(page_ids)))}
+    assert (rows[lead].ocr_status, rows[lead].ocr_key, rows[lead].ocr_error) == (
+        "pending",
+        None,
+        None,
+    )
+    assert (rows[held].ocr_status, rows[held].ocr_key) == ("running", owner_token(os.getppid()))
+    assert (rows[failed_once].ocr_status, rows[failed_once].ocr_key) == ("pending", None)
+    assert rows[free].ocr_status == "failed" and "missing" in rows[free].ocr_error

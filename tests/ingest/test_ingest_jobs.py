@@ -147,6 +147,27 @@ def test_failing_ocr_retries_with_backoff_then_stays_failed(app, runner, tmp_pat
     assert page.ocr_status == "failed" and "xyz" in page.ocr_error
 
 
+def test_a_page_failing_in_a_batch_retries_alone_then_stays_failed(app, runner, tmp_path):
+    app.config.update(OCR_RETRIES=1, OCR_RETRY_DELAY=0.05, WORKER_PROCESSES=1)  # one batch
+    _partner(app)
+    runner.invoke(args=["ingest", str(_scans(tmp_path / "s", 3)), "--partner", "arsip-test"])
+    assert runner.invoke(args=["ocr"]).exit_code == 0
+    first, bad, third = _pages(app)
+    with app.app_context():
+        services = get_services()
+        master = services.files.path(bad.image_sha256)
+        master.write_bytes(master.read_bytes()[:200])  # Tesseract cannot read it
+        with services.catalog.session() as s:
+            for page in s.scalars(select(Page)):
+                page.ocr_status, page.ocr_key = "pending", None
+        services.queue.ocr_page(first.id)  # its batch takes the two others along
+        ran = run_queue(services.queue, processes=1)
+    assert ran == 1 + 1 + 1 + 1  # the batch, the index job, the bad page alone, its one retry
+    first, bad, third = _pages(app)
+    assert first.ocr_status == third.ocr_status == "done"
+    assert bad.ocr_status == "failed" and "Tesseract failed" in bad.ocr_error
+
+
 def test_bad_master_fails_without_retry(app, runner, tmp_path):
     _partner(app)
     runner.invoke(args=["ingest", str(_scans(tmp_path / "s", 1)), "--partner", "arsip-test"])
