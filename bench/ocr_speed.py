@@ -9,8 +9,9 @@ another with ``OMP_THREAD_LIMIT=1`` and the same languages and page segmentation
 divided by the number of cores; baseline and pipeline alternate for two rounds and the best
 time of each counts. Prints ratio = baseline / pipeline (target ≥ 0.9). As the
 ideal ``baseline / cores`` assumes idle cores, it also prints raw Tesseract run ``cores``
-at a time, the speed-up this machine really gives. Then it takes the same files in again
-and checks that the second run does no OCR.
+at a time, the speed-up this machine really gives, and the CPU seconds of baseline and
+pipeline (less sensitive to a busy machine than the times). Then it takes the same files
+in again and checks that the second run does no OCR.
 
     .venv/bin/python bench/ocr_speed.py
 """
@@ -101,13 +102,15 @@ def take_in(instance: Path, folder: Path, items: list[tuple[Path, str]], tag: st
     )
 
 
-def run_worker(instance: Path, catalog, expected: int) -> tuple[float, float]:
+def run_worker(instance: Path, catalog, expected: int) -> tuple[float, float, float]:
     """Start a worker, wait until ``expected`` pages are settled; returns the seconds from
-    the start and from the moment the worker was up (it says "Resumed … job(s)")."""
+    the start and from the moment the worker was up (it says "Resumed … job(s)"), and
+    the CPU seconds of the worker's processes and their Tesseract runs."""
     import threading
 
     from ingest.work import page_counts
 
+    cpu = _children_cpu()
     start = time.perf_counter()
     worker = warisan(instance, "worker", background=True)
     ready: list[float] = []
@@ -123,19 +126,28 @@ def run_worker(instance: Path, catalog, expected: int) -> tuple[float, float]:
             counts = page_counts(catalog)
             if counts["done"] + counts["failed"] >= expected:
                 end = time.perf_counter()
-                return end - start, end - (ready[0] if ready else start)
+                break
             if worker.poll() is not None:
                 raise SystemExit(f"the worker exited with {worker.returncode}")
             time.sleep(0.02)
     finally:
         os.killpg(worker.pid, signal.SIGINT)
         worker.wait(30)
+    return end - start, end - (ready[0] if ready else start), _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes and their own."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def pipeline_round(
     folder: Path, items: list[tuple[Path, str]], tag: str
-) -> tuple[tuple[float, float], dict]:
-    """Seconds (from start, from ready) for a worker to settle the pages in a fresh
+) -> tuple[tuple[float, float, float], dict]:
+    """Seconds (from start, from ready, CPU) for a worker to settle the pages in a fresh
     instance, and the page counts."""
     from catalog.store import Catalog
     from ingest.work import page_counts
@@ -158,7 +170,7 @@ def second_run(folder: Path, items: list[tuple[Path, str]], tag: str) -> tuple[f
     instance = folder / f"instance-{tag}"
     catalog = Catalog(f"sqlite:///{instance / 'warisan.db'}")
     take_in(instance, folder, items, f"{tag}-again")
-    seconds, _ = run_worker(instance, catalog, 2 * len(items))
+    seconds = run_worker(instance, catalog, 2 * len(items))[0]
     catalog.dispose()
     return seconds, warisan(instance, "ocr", "--pending").stdout.strip().splitlines()[0]
 
@@ -170,9 +182,11 @@ def main(rounds: int = 2) -> int:
     with tempfile.TemporaryDirectory(prefix="warisan-speed-") as tmp:
         folder = Path(tmp)
         items = collect(folder)
-        bases, parallels, pipelines = [], [], []
+        bases, parallels, pipelines, base_cpu = [], [], [], []
         for n in range(rounds):
+            cpu = _children_cpu()
             bases.append(baseline(items))
+            base_cpu.append(_children_cpu() - cpu)
             seconds, counts = pipeline_round(folder, items, f"r{n}")
             pipelines.append(seconds)
             parallels.append(baseline(items, cores))
@@ -198,6 +212,10 @@ def main(rounds: int = 2) -> int:
     print(
         f"for reference, raw tesseract {cores} at a time: {parallel:.1f} s (parallel speed-up "
         f"{base / parallel:.2f} of {cores}); ratio against it: {parallel / first:.2f}"
+    )
+    print(
+        f"CPU seconds: raw tesseract one after another {_list(base_cpu)}, pipeline (worker "
+        f"processes and their Tesseract runs) {_list([p[2] for p in pipelines])}"
     )
     print(f"second intake of the same files: {second:.1f} s, served from the OCR cache")
     print(f"warisan ocr --pending afterwards: {again}")

@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import socket
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from catalog.errors import NotFound, OcrError, WarisanError
 from catalog.files import FileStore
@@ -97,7 +97,7 @@ def ocr_pages(
 
     The batch takes at most ``batch`` pages and about a ``share``-th of the pages still
     pending (``share``: the processes working on the queue), so batches shrink towards
-    the end and the processes finish together. Only pending pages without an
+    the end of a queue and the processes finish together. Only pending pages without an
     error are taken along (a page that failed once is read alone by its own job), each
     with its own claim. Each page ends on its own: stored, released with its error
     (``retry``, back to ``pending``) or marked ``failed``; one bad page costs the others
@@ -114,10 +114,9 @@ def ocr_pages(
         return [PageOutcome(page_id, record_id, "skipped")]
     claimed = [_Claimed(page_id, record_id, page.image_sha256, key)]
     try:
-        psm = ocr.choose_psm(page.width or 0, page.height or 0, settings.clipping_side)
-        size = _batch_size(catalog, batch, share)
-        if size > 1 and page.width and page.height:
-            claimed += _take_along(catalog, page_id, languages, psm, size - 1, token, settings)
+        if batch > 1 and page.width and page.height:
+            psm = ocr.choose_psm(page.width, page.height, settings.clipping_side)
+            claimed += _take_along(catalog, page_id, languages, psm, token, settings, batch, share)
         return _read_and_store(catalog, files, claimed, languages, token, settings)
     except BaseException:
         for item in claimed:  # whatever is not stored yet goes back to pending
@@ -133,27 +132,21 @@ class _Claimed:
     key: str
 
 
-def _batch_size(catalog: Catalog, batch: int, share: int) -> int:
-    """``batch`` pages at most, about a ``share``-th of the pending ones, at least 1."""
-    if batch <= 1:
-        return 1
-    with catalog.session() as s:
-        pending = s.scalar(select(func.count()).where(Page.ocr_status == PENDING)) or 0
-    return max(1, min(batch, -(-(pending + 1) // max(share, 1))))
-
-
 def _take_along(
     catalog: Catalog,
     page_id: int,
     languages: str,
     psm: int,
-    wanted: int,
     token: str,
     settings: IngestSettings,
+    batch: int,
+    share: int,
 ) -> list[_Claimed]:
-    """Claim up to ``wanted`` pending pages (oldest first) OCR'd with the same languages
-    and page segmentation mode; each claim is one conditional UPDATE, so a page another
-    worker took first is simply not taken."""
+    """Claim pending pages (oldest first) OCR'd with the same languages and page
+    segmentation mode: at most ``batch - 1``, and about a ``share``-th of the pending
+    pages. Each claim is one conditional UPDATE, so a page another worker took first is
+    simply not taken. (No COUNT: the look-up reads a bounded number of pending pages.)"""
+    share = max(share, 1)
     with catalog.session() as s:
         rows = s.execute(
             select(Page.id, Page.image_sha256, Page.width, Page.height, Record.id, Record.languages)
@@ -161,8 +154,9 @@ def _take_along(
             .join(Record, DigitalObject.record_id == Record.id)
             .where(Page.ocr_status == PENDING, Page.ocr_error.is_(None), Page.id != page_id)
             .order_by(Page.id)
-            .limit(wanted * 8)
+            .limit(batch * max(share, 8))
         ).all()
+    wanted = min(batch, -(-(len(rows) + 1) // share)) - 1
     fitting = [
         (pid, sha, record_id)
         for pid, sha, width, height, record_id, record_languages in rows
