@@ -2,8 +2,9 @@
 queue, waits for scheduled retries, and returns when nothing is left.
 
 The parent only reads raw task data from the queue storage (a second huey instance on the
-same URL); each task runs in a forked child with its own connections, one page per
-process, ``min(processes, cores)`` at a time.
+same URL); each task runs in a forked child with its own connections, ``processes`` at a
+time. An OCR task reads its page and a few others in one single-threaded Tesseract
+process (see :func:`ingest.pages.ocr_pages`): no threads inside a page.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 :class:`Jobs` (``get_services().queue``) owns a huey instance built from ``QUEUE_URL``
 (SQLite file by default, Redis for ``redis://``) and four tasks: fetch a harvested scan,
-ingest a digital object, OCR a page, index the records that are due. The catalogue is the
+ingest a digital object, OCR a page (with a few pending pages read the same way, in one
+Tesseract process), index the records that are due. The catalogue is the
 durable state (a record whose pages changed is marked ``index_due`` in the same
 transaction, and one index run takes every settled record that is due, so a batch of
 pages costs a few index commits, not one per record):
