@@ -1,4 +1,4 @@
-"""OCR of one page, exactly once: claim, cache, recognise, store.
+"""OCR of pages, each exactly once: claim, cache, recognise, store.
 
 A page is *claimed* before Tesseract runs: one atomic UPDATE moves it to ``running`` and
 writes the owner (``run:<host>:<pid>``) into ``ocr_key`` and the start time into
@@ -6,6 +6,10 @@ writes the owner (``run:<host>:<pid>``) into ``ocr_key`` and the start time into
 ``ocr_key`` to the page's cache key (image checksum + OCR settings). A claim whose owner
 process is gone (same host) or that is older than the lease is stale and may be taken
 over, so a worker killed mid-page loses nothing, and a page is never stored twice.
+
+A job may take along a few other pending pages read the same way (:func:`ocr_pages`):
+each is claimed with its own conditional UPDATE under the same owner, and settled on its
+own, so a worker killed mid-batch leaves stale claims that are taken over like any other.
 """
 
 from __future__ import annotations
