@@ -154,14 +154,17 @@ class PageWalker:
         """Note whether this list's datestamps have come in order so far."""
         last = self.checkpoint.get("list_last")
         ordered = self.checkpoint.get("list_ordered", True)
+        latest = parse_datestamp(last) if last else None
         for record in page.records:
-            if record.datestamp is None:
+            stamp = record.datestamp
+            if stamp is None:
                 ordered = False
-                continue
-            stamp = _stamp(record.datestamp)
-            if last and stamp < last:
+            elif latest is None or stamp > latest:
+                latest = stamp
+            elif stamp < latest:
                 ordered = False
-            last = max(stamp, last or stamp)
+        if latest is not None:
+            last = _stamp(latest)
         self.checkpoint.update(list_last=last, list_ordered=ordered)
 
     def _check_loop(self, params: dict[str, str], page: Page) -> None:
@@ -220,10 +223,11 @@ class PageWalker:
             for item in items:
                 if not item.deleted:
                     self.tally.mapped_record(item)
-                if item.datestamp:
-                    stamp = _stamp(item.datestamp)
-                    highest = self.checkpoint.get("highest") or stamp
-                    self.checkpoint["highest"] = max(stamp, highest)
+            stamps = [item.datestamp for item in items if item.datestamp]
+            if stamps:
+                stamp = _stamp(max(stamps))
+                highest = self.checkpoint.get("highest") or stamp
+                self.checkpoint["highest"] = max(stamp, highest)
             outcomes = self.catalog.upsert_records(self.partner.id, items, session=session)
             scans: dict[int, tuple[str, ...]] = {}
             for item, outcome in zip(items, outcomes, strict=True):
