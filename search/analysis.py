@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -68,23 +69,25 @@ class Analyzer:
             stemmer.maxCacheSize = 0
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
         self._entry = functools.lru_cache(maxsize=200_000)(self._new_entry)
-        self._pieces: dict[str, tuple[str, str]] = {}  # see _Cache.piece
-        self._caches: dict[str | None, _Cache] = {}
-
-    def _cache(self, lang: str | None) -> _Cache:
-        found = self._caches.get(lang)
-        if found is None:
-            found = self._caches[lang] = _Cache(self, lang)
-        return found
+        self._entries: dict[str, Entry] = {}  # words as written whose keys need no language
+        # Pieces of text (see analyse): one pair of tables for every language, so that the
+        # hot tables stay small (cache-friendly); a piece whose keys depend on the language
+        # is kept per language apart, and found through the tables' __missing__.
+        self._main = _Pieces(self, 0)
+        self._extra = _Pieces(self, 1)
+        self._bound: dict[str | None, dict[str, tuple[str, str]]] = {}
+        self._local = threading.local()  # the language of the text being analysed
 
     def entry(self, surface: str, lang: str | None) -> Entry:
         """The cached :class:`Entry` of a word as written (folding is the costly step)."""
-        cache = self._cache(lang)
-        found = cache.entries.get(surface)
+        found = self._entries.get(surface)
         if found is None:
-            if len(cache.entries) >= MAX_CACHE:
-                cache.clear()
-            found = cache.add(surface)
+            folded = fold(surface)
+            if _language_bound(folded):
+                return self._entry(folded, lang)
+            if len(self._entries) >= MAX_CACHE:
+                self._entries.clear()
+            found = self._entries[surface] = self._entry(folded, None)
         return found
 
     def _new_entry(self, folded: str, lang: str | None) -> Entry:
@@ -122,16 +125,41 @@ class Analyzer:
     def analyse(self, text: str, lang: str | None = None) -> Analysed:
         """The keys of every word of ``text``, ready to index (see :class:`Analysed`).
 
-        The text is split on white space (in C) and each distinct piece analysed once per
-        language, then cached: its words (as :data:`WORD` finds them; "Sarawak," has one,
-        "-" none, "Kapit/Sibu" two) with their main and other keys. The terms of a text
-        are joined from the cache at C speed."""
-        cache = self._caches.get(lang) or self._cache(lang)
+        The text is split on white space (in C) and each distinct piece analysed once,
+        then cached: its words (as :data:`WORD` finds them; "Sarawak," has one, "-" none,
+        "Kapit/Sibu" two) with their main and other keys. The terms of a text are joined
+        from the cache at C speed."""
+        self._local.lang = lang
         pieces = text.split() if text else []
-        if len(cache.main) + len(pieces) > MAX_CACHE:
-            cache.clear()  # before, not while, filling: every piece stays cached below
-        main = " ".join(map(cache.main.__getitem__, pieces))  # fills cache.extra too
-        return _new_analysed(Analysed, (main, " ".join(map(cache.extra.__getitem__, pieces))))
+        main = " ".join(map(self._main.__getitem__, pieces))
+        return Analysed(main, " ".join(map(self._extra.__getitem__, pieces)))
+
+    def _piece(self, piece: str) -> tuple[str, str]:
+        """The main keys and the other keys of the words of a piece not in the tables, in
+        the language of the text being analysed; kept in the tables when the language
+        does not matter to it (the tables are emptied when full: a lookup refills them)."""
+        lang = getattr(self._local, "lang", None)
+        if _language_bound(fold(piece)):
+            bound = self._bound.setdefault(lang, {})
+            found = bound.get(piece)
+            if found is None:
+                if len(bound) >= MAX_CACHE:
+                    bound.clear()
+                found = bound[piece] = self._piece_keys(piece, lang)
+            return found
+        found = self._piece_keys(piece, None)
+        if len(self._main) >= MAX_CACHE or len(self._extra) >= MAX_CACHE:
+            self._main.clear()
+            self._extra.clear()
+        self._main[piece], self._extra[piece] = found
+        return found
+
+    def _piece_keys(self, piece: str, lang: str | None) -> tuple[str, str]:
+        if piece.isalnum():  # one word (most pieces)
+            entry = self.entry(piece, lang)
+            return entry.main, entry.extra
+        entries = [self.entry(word, lang) for word in WORD.findall(piece)]
+        return " ".join([e.main for e in entries]), " ".join([e.extra for e in entries if e.extra])
 
 
 class Entry(NamedTuple):
@@ -150,65 +178,18 @@ def other_keys(keys: dict[str, tuple[str, ...]], main: str) -> str:
 
 
 class _Pieces(dict):
-    """Main keys of the words of white-space-separated pieces of text; a piece not seen
-    yet is analysed on lookup (by :meth:`_Cache.piece`)."""
+    """Piece of text → the main keys (``part`` 0) or the other keys (1) of its words,
+    space-separated; a piece not in the table is analysed on lookup."""
 
-    __slots__ = ("cache",)
+    __slots__ = ("analyzer", "part")
 
-    def __init__(self, cache: _Cache) -> None:
+    def __init__(self, analyzer: Analyzer, part: int) -> None:
         super().__init__()
-        self.cache = cache
+        self.analyzer = analyzer
+        self.part = part
 
     def __missing__(self, piece: str) -> str:
-        return self.cache.piece(piece)
-
-
-class _Cache:
-    """One language's analyses: entries of words as written, and per white-space piece of
-    text the main keys and the other keys of its words, space-separated."""
-
-    __slots__ = ("analyzer", "entries", "extra", "lang", "main")
-
-    def __init__(self, analyzer: Analyzer, lang: str | None) -> None:
-        self.analyzer = analyzer
-        self.lang = lang
-        self.entries: dict[str, Entry] = {}
-        self.main: dict[str, str] = _Pieces(self)
-        self.extra: dict[str, str] = {}
-
-    def clear(self) -> None:
-        self.entries.clear()
-        self.main.clear()
-        self.extra.clear()
-
-    def add(self, surface: str) -> Entry:
-        folded = fold(surface)
-        lang = self.lang if _language_bound(folded) else None
-        entry = self.entries[surface] = self.analyzer._entry(folded, lang)
-        return entry
-
-    def piece(self, piece: str) -> str:
-        """Analyse a piece of text (see :class:`_Pieces`); the same in every language
-        unless a word of it has an old "ch", so shared by the languages' caches."""
-        shared = self.analyzer._pieces
-        found = shared.get(piece)
-        if found is None:
-            if piece.isalnum():  # one word (most pieces)
-                entry = self.entries.get(piece) or self.add(piece)
-                found = (entry.main, entry.extra)
-            else:
-                entries = [self.entries.get(w) or self.add(w) for w in WORD.findall(piece)]
-                found = (
-                    " ".join([e.main for e in entries]),
-                    " ".join([e.extra for e in entries if e.extra]),
-                )
-            if not _language_bound(fold(piece)):
-                if len(shared) >= MAX_CACHE:
-                    shared.clear()
-                shared[piece] = found
-        main, self.extra[piece] = found
-        self.main[piece] = main
-        return main
+        return self.analyzer._piece(piece)[self.part]
 
 
 def _language_bound(folded: str) -> bool:
@@ -229,9 +210,6 @@ class Analysed(NamedTuple):
     def empty(self) -> bool:
         """No words at all."""
         return not self.main or self.main.isspace()
-
-
-_new_analysed = tuple.__new__  # Analysed(main, extra) without the Python-level __new__
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

@@ -115,17 +115,31 @@ def test_analyse_gives_main_keys_in_order_and_the_other_keys_apart():
     assert {"tjerita", "chabar", "kukhing", "kucing"} <= set(old.extra.split())
 
 
-def test_analyse_cache_is_cleared_before_a_text_not_during_it(monkeypatch):
+def test_analyse_stays_right_when_its_full_cache_is_emptied_mid_text(monkeypatch):
     import search.analysis as analysis
 
+    text = "empat lima enam tujuh Kerajaan, kuching kapal lima"
+    expected = Analyzer().analyse(text, "msa")
     monkeypatch.setattr(analysis, "MAX_CACHE", 4)
     analyzer = Analyzer()
     analyzer.analyse("satu dua tiga")
-    analysed = analyzer.analyse("empat lima enam tujuh")
-    assert analysed.main == "empat lima enam tujuh"
+    analysed = analyzer.analyse(text, "msa")
+    assert analysed == expected
+    assert analysed.main == "empat lima enam tujuh raja kuce kapal lima"
     assert analyzer.analyse("Satu").main == "satu"
     assert analyzer.analyse("").empty
     assert analyzer.analyse(" - … ").empty
+
+
+def test_analyse_reads_an_old_ch_by_the_language_of_each_text():
+    analyzer = Analyzer()  # one cache for every language, but "ch" reads per language
+    for _ in range(2):
+        assert analyzer.analyse("kuching dari Sibu", "ind").main == "kukh dari sibu"
+        assert analyzer.analyse("kuching dari Sibu", "msa").main == "kuce dari sibu"
+        assert analyzer.analyse("Kuching, dari", "msa").main == "kuce dari"
+        assert analyzer.analyse("Kuching, dari", "ind").main == "kukh dari"
+    assert [w.keys["w"] for w in analyzer.words("Kuching", "msa")] == [("kucing",)]
+    assert [w.keys["w"] for w in analyzer.words("Kuching", "ind")] == [("kukhing",)]
 
 
 def test_analyse_keeps_apostrophes_inside_words():
