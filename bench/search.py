@@ -10,7 +10,9 @@ Then the same query mix (common and rare words, two-word AND, phrases, filters, 
 spellings), each with seven facet counts and the top 20 documents fetched, runs against
 both, and a third time as our compiled tantivy queries issued straight to the engine
 (what the layer itself costs, apart from the richer matching). Prints p50/p95 and the
-ratios (targets: latency ≤ 1.5× raw, p95 < 100 ms, reindex ≥ 0.7× raw).
+ratios (targets: latency ≤ 1.5× raw, p95 < 100 ms, reindex ≥ 0.7× raw), and the CPU
+seconds of both reindexes (all threads: the work itself, which a busy machine disturbs
+less than the wall time).
 
     .venv/bin/python bench/search.py [--records 20000] [--pages 10] [--words 80]
                                      [--rounds 5] [--reindex-rounds 1]
@@ -173,15 +175,15 @@ def percentile(values: list[float], q: float) -> float:
 def time_ours(url: str, docs: list[RecordDoc]):
     glossary = load()
     backend = open_backend(url, glossary=glossary)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     backend.rebuild(iter(docs))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 
     def run(text: str, filters: dict) -> None:
         plan = Plan(expand(parse(text), glossary), filters, facets=True)
         backend.search(plan)
 
-    return backend, seconds, run
+    return backend, (seconds, cpu), run
 
 
 def compiled(backend, glossary):
@@ -229,7 +231,7 @@ def time_raw(folder: Path, docs: list[RecordDoc]):
     schema = raw_schema()
     folder.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(schema, path=str(folder))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     writer = index.writer(256_000_000, 1)
     for doc in docs:
         d = tantivy.Document()
@@ -265,7 +267,7 @@ def time_raw(folder: Path, docs: list[RecordDoc]):
             writer.add_document(p)
     writer.commit()
     writer.wait_merging_threads()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     index.reload()
     fields = [f"{f}_t" for f in FIELD_BOOSTS]
     boosts = {f"{f}_t": b for f, b in FIELD_BOOSTS.items()}
@@ -290,7 +292,7 @@ def time_raw(folder: Path, docs: list[RecordDoc]):
             searcher.doc(address)
         searcher.aggregate(query, aggs)
 
-    return seconds, run
+    return (seconds, cpu), run
 
 
 def latencies(run, rounds: int) -> list[float]:
@@ -326,13 +328,16 @@ def main() -> None:
             backend.close()
             for old in folder.iterdir():
                 shutil.rmtree(old, ignore_errors=True)
-        raw_seconds, raw_run = time_raw(folder / f"raw{n}", docs)
-        backend, our_seconds, our_run = time_ours(f"tantivy://{folder / f'ours{n}'}", docs)
-        raw_times.append(raw_seconds)
-        our_times.append(our_seconds)
-    raw_seconds, our_seconds = min(raw_times), min(our_times)
+        raw_took, raw_run = time_raw(folder / f"raw{n}", docs)
+        backend, our_took, our_run = time_ours(f"tantivy://{folder / f'ours{n}'}", docs)
+        raw_times.append(raw_took)
+        our_times.append(our_took)
+    (raw_seconds, raw_cpu), (our_seconds, our_cpu) = min(raw_times), min(our_times)
     if args.reindex_rounds > 1:
-        print(f"reindex rounds (s) raw {raw_times} ours {our_times}; best of each below")
+        print(
+            f"reindex rounds (s) raw {[round(t, 2) for t, _ in raw_times]} "
+            f"ours {[round(t, 2) for t, _ in our_times]}; best of each below"
+        )
     ours, raw = latencies(our_run, args.rounds), latencies(raw_run, args.rounds)
     same = latencies(compiled(backend, load()), args.rounds)
     backend.close()
@@ -341,6 +346,10 @@ def main() -> None:
     print(f"reindex  raw tantivy: {pages / raw_seconds:8.0f} pages/s ({raw_seconds:.1f} s)")
     print(f"reindex  SearchBackend: {pages / our_seconds:6.0f} pages/s ({our_seconds:.1f} s)")
     print(f"reindex throughput ours/raw: {raw_seconds / our_seconds:.2f}x (target >= 0.7x)")
+    print(  # CPU seconds of all threads (Python and tantivy's): the work, less hit by a busy box
+        f"reindex CPU work (s): raw {raw_cpu:.1f}, ours {our_cpu:.1f}, "
+        f"ours/raw {our_cpu / raw_cpu:.2f}x"
+    )
     for name, values in (("raw tantivy", raw), ("SearchBackend", ours), ("ours issued raw", same)):
         print(
             f"latency  {name:15} p50 {statistics.median(values):6.2f} ms  "
