@@ -101,7 +101,7 @@ class Analyzer:
         if self.plain:
             return {"w": (folded,), "id": (folded,), "en": (folded,)}
         forms = modern_forms(folded, lang)
-        stems = tuple(dict.fromkeys(self._id.stemWord(f) for f in forms))
+        stems = tuple(dict.fromkeys(map(self._id.stemWord, forms)))
         return {"w": forms, "id": stems, "en": (self._en.stemWord(folded),)}
 
     def words(self, text: str, lang: str | None = None) -> Iterator[Word]:
@@ -172,7 +172,7 @@ class Entry(NamedTuple):
 
 def other_keys(keys: dict[str, tuple[str, ...]], main: str) -> str:
     """A word's distinct keys of every kind but its main key, space-separated."""
-    others = dict.fromkeys(key for kind in KINDS for key in keys[kind])
+    others = dict.fromkeys((*keys["w"], *keys["id"], *keys["en"]))  # KINDS, in order
     others.pop(main, None)
     return " ".join(others)
 
