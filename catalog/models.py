@@ -229,8 +229,10 @@ class Page(Base):
     mean_confidence: Mapped[float | None] = mapped_column(Float)
     language: Mapped[str | None] = mapped_column(String(8))
     text_source: Mapped[str | None] = mapped_column(String(16))
-    ocr_status: Mapped[str] = mapped_column(String(16), default="pending")
-    ocr_key: Mapped[str | None] = mapped_column(String(64))
+    # (both indexed: the OCR cache finds a page read before by its key, and the queue's
+    # recovery and status counts select by status; without them each is a table scan)
+    ocr_status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    ocr_key: Mapped[str | None] = mapped_column(String(64), index=True)
     ocr_error: Mapped[str | None] = mapped_column(Text)
     ocr_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 

@@ -31,10 +31,23 @@ def test_upgrade_from_the_first_revision_keeps_records(tmp_path):
     columns = {c["name"] for c in inspect(catalog.engine).get_columns("record")}
     assert "index_due" not in columns
     catalog.upgrade()
-    assert db.current_revision(catalog.engine) == "0002"
+    assert db.current_revision(catalog.engine) == "0003"
     columns = {c["name"] for c in inspect(catalog.engine).get_columns("record")}
     assert "index_due" in columns
     with catalog.engine.connect() as conn:
         rows = conn.execute(text("SELECT title, index_due FROM record")).all()
     assert [tuple(r) for r in rows] == [("Hikayat", None)]
+    catalog.dispose()
+
+
+def test_the_ocr_cache_and_queue_look_ups_use_an_index(tmp_path):
+    """At 200,000 pages a scan per OCR'd page would make a batch quadratic (SQLite's
+    query plan; PostgreSQL plans by its statistics)."""
+    catalog = Catalog(f"sqlite:///{tmp_path / 'plan.db'}")
+    catalog.upgrade()
+    with catalog.engine.connect() as conn:
+        for where in ("ocr_key = 'k' AND ocr_status = 'done'", "ocr_status = 'pending'"):
+            plan = conn.execute(text(f"EXPLAIN QUERY PLAN SELECT id FROM page WHERE {where}"))
+            details = " ".join(row[-1] for row in plan)
+            assert "USING INDEX" in details or "USING COVERING INDEX" in details, details
     catalog.dispose()
