@@ -96,7 +96,8 @@ OCR_RETRY_DELAY = 10
 
 WORKER_PROCESSES = None
 """Worker processes of ``warisan worker`` and ``warisan ocr`` (default: one per CPU core;
-each OCRs one page at a time with ``OMP_THREAD_LIMIT=1``)."""
+each runs one single-threaded Tesseract at a time, ``OMP_THREAD_LIMIT=1``, on a page or a
+small batch of pages read the same way)."""
 
 INGEST_MAX_FILE_MB = 500
 """Largest file accepted for ingest, in megabytes."""
