@@ -32,7 +32,6 @@ import Stemmer
 from search.spelling import modern_forms
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
-KINDS = ("w", "id", "en")
 MAX_WORD = 60
 MAX_CACHE = 500_000
 
@@ -139,13 +138,16 @@ class Analyzer:
         the language of the text being analysed; kept in the tables when the language
         does not matter to it (the tables are emptied when full: a lookup refills them)."""
         lang = getattr(self._local, "lang", None)
+        bound = self._bound.get(lang)
+        found = bound.get(piece) if bound is not None else None
+        if found is not None:  # met before ("which", "such" in English: no folding again)
+            return found
         if _language_bound(fold(piece)):
-            bound = self._bound.setdefault(lang, {})
-            found = bound.get(piece)
-            if found is None:
-                if len(bound) >= MAX_CACHE:
-                    bound.clear()
-                found = bound[piece] = self._piece_keys(piece, lang)
+            if bound is None:
+                bound = self._bound[lang] = {}
+            elif len(bound) >= MAX_CACHE:
+                bound.clear()
+            found = bound[piece] = self._piece_keys(piece, lang)
             return found
         found = self._piece_keys(piece, None)
         if len(self._main) >= MAX_CACHE or len(self._extra) >= MAX_CACHE:
@@ -172,7 +174,7 @@ class Entry(NamedTuple):
 
 def other_keys(keys: dict[str, tuple[str, ...]], main: str) -> str:
     """A word's distinct keys of every kind but its main key, space-separated."""
-    others = dict.fromkeys((*keys["w"], *keys["id"], *keys["en"]))  # KINDS, in order
+    others = dict.fromkeys((*keys["w"], *keys["id"], *keys["en"]))
     others.pop(main, None)
     return " ".join(others)
 
