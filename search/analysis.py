@@ -58,7 +58,8 @@ class Word:
 
 
 class Analyzer:
-    """Turns text into per-word keys; caches per (word, language)."""
+    """Turns text into per-word keys; caches words and pieces of text once for every
+    language, apart per language only where the language changes them (an old "ch")."""
 
     def __init__(self, *, plain: bool = False) -> None:
         self.plain = plain
