@@ -31,7 +31,7 @@ def test_upgrade_from_the_first_revision_keeps_records(tmp_path):
     columns = {c["name"] for c in inspect(catalog.engine).get_columns("record")}
     assert "index_due" not in columns
     catalog.upgrade()
-    assert db.current_revision(catalog.engine) == "0003"
+    assert db.current_revision(catalog.engine) == "0004"
     columns = {c["name"] for c in inspect(catalog.engine).get_columns("record")}
     assert "index_due" in columns
     with catalog.engine.connect() as conn:

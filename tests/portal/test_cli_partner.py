@@ -49,7 +49,12 @@ def test_partner_add_refuses_bad_country_and_duplicates(runner):
 
 
 def test_db_upgrade_is_safe_twice(runner):
+    from alembic.script import ScriptDirectory
+
+    from catalog.db import MIGRATIONS
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     for _ in range(2):
         result = runner.invoke(args=["db", "upgrade"])
-        assert result.exit_code == 0 and "0002" in result.output
-    assert runner.invoke(args=["db", "current"]).output.strip() == "0002"
+        assert result.exit_code == 0 and head in result.output
+    assert runner.invoke(args=["db", "current"]).output.strip() == head
