@@ -31,7 +31,9 @@ import Stemmer
 
 from search.spelling import modern_forms
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")
+# A word: letters and digits, apostrophes inside; accents written as combining marks
+# (decomposed text) stay inside the word they belong to.
+WORD = re.compile(r"\w[\w\u0300-\u036f]*(?:['’]\w[\w\u0300-\u036f]*)*")
 MAX_WORD = 60
 MAX_CACHE = 500_000
 

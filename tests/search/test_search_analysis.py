@@ -142,6 +142,24 @@ def test_analyse_reads_an_old_ch_by_the_language_of_each_text():
     assert [w.keys["w"] for w in analyzer.words("Kuching", "ind")] == [("kukhing",)]
 
 
+def test_decomposed_accents_stay_inside_their_words():
+    import unicodedata
+
+    analyzer = Analyzer()
+    composed = "Bandoéng, kerajaän Soerabaja"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert analyzer.analyse(decomposed) == analyzer.analyse(composed)
+    assert analyzer.analyse(decomposed).main == "bandung raja surabaya"
+    words = list(analyzer.words(decomposed))
+    assert [w.surface for w in words] == [
+        unicodedata.normalize("NFD", "Bandoéng"),
+        "kerajaa\u0308n",
+        "Soerabaja",
+    ]
+    assert [decomposed[w.start : w.end] for w in words] == [w.surface for w in words]
+
+
 def test_analyse_keeps_apostrophes_inside_words():
     analyzer = Analyzer()
     assert analyzer.analyse("sja'ir Za’ba").main == "syair zaba"
