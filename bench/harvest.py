@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -150,7 +151,12 @@ def main() -> None:
         f"    without start-up     {stored / (seconds - startup):9.0f} records/s  "
         f"(the command's start-up alone: {startup:.1f} s)"
     )
-    print(f"ratio b/a                {rate / baseline:9.2f}   (target >= 0.5)")
+    paired = [stored / h[0] / a for h, a in zip(harvests, sickle_rates, strict=True)]
+    print(f"ratio b/a                {rate / baseline:9.2f}   (target >= 0.5; best b / best a)")
+    print(
+        f"    each round's own b/a {statistics.median(paired):9.2f}   (median of "
+        f"{_ratios(paired)}: a round's two runs share the machine's load of that moment)"
+    )
     print(
         f"peak RSS (b)             {harvest_rss / 1024:9.0f} MB   (target < 300 MB; its two "
         f"processes summed: {harvest_tree / 1024:.0f} MB)"
@@ -176,6 +182,10 @@ def _instance(warisan: list[str], folder: Path, url: str) -> dict[str, str]:
     for setup in (["db", "upgrade"], [*partner, "--delay", "0"]):
         subprocess.run(warisan + setup, env=env, cwd=REPO, check=True, capture_output=True)
     return env
+
+
+def _ratios(values: list[float]) -> str:
+    return "/".join(f"{v:.2f}" for v in values)
 
 
 def _rates(values: list[float]) -> str:
