@@ -26,30 +26,37 @@ def _pages(catalog, ids):
         return [s.get(Page, page_id) for page_id in ids]
 
 
-def _scan_pages(catalog, files, make_object, folder, texts, languages=("msa",), **render_args):
-    """One object a text, ingested; returns the page ids and what was drawn."""
-    folder.mkdir(exist_ok=True)
-    ids, drawn = [], []
-    for n, lines in enumerate(texts):
-        rendered = render(lines, **render_args)
-        path = save(rendered.image, folder / f"p{n}.png", dpi=(300, 300))
-        outcome = objects.ingest_object(
-            catalog, files, make_object(path, languages), IngestSettings()
-        )
-        ids += outcome.pages_to_ocr
-        drawn.append(rendered)
-    return ids, drawn
+@pytest.fixture
+def scan_pages(sqlite_catalog, file_store, make_object, tmp_path):
+    """``scan_pages(folder, texts, languages=("msa",), **render_args)``: one object a text
+    (full pages of 1400 x 700 unless ``size`` says otherwise), ingested into folder
+    ``folder`` of the test's tmp_path; returns the page ids and what was drawn."""
+
+    def scan(name, texts, languages=("msa",), **render_args):
+        folder = tmp_path / name
+        folder.mkdir(exist_ok=True)
+        render_args.setdefault("size", (1400, 700))
+        ids, drawn = [], []
+        for n, lines in enumerate(texts):
+            rendered = render(lines, **render_args)
+            path = save(rendered.image, folder / f"p{n}.png", dpi=(300, 300))
+            outcome = objects.ingest_object(
+                sqlite_catalog, file_store, make_object(path, languages), IngestSettings()
+            )
+            ids += outcome.pages_to_ocr
+            drawn.append(rendered)
+        return ids, drawn
+
+    return scan
 
 
 TEXTS = [[*MALAY, f"halaman nomor {n}"] for n in range(3)]
 
 
 def test_a_batch_reads_each_page_as_a_run_on_it_alone_would(
-    sqlite_catalog, file_store, make_object, tmp_path, settings
+    sqlite_catalog, file_store, scan_pages, settings
 ):
-    ids, drawn = _scan_pages(
-        sqlite_catalog, file_store, make_object, tmp_path / "s", TEXTS, size=(1400, 700)
-    )
+    ids, drawn = scan_pages("s", TEXTS)
     outcomes = pages.ocr_pages(sqlite_catalog, file_store, ids[0], settings, batch=8)
     assert [(o.page_id, o.action) for o in outcomes] == [(i, "ocr") for i in ids]
     for page, rendered in zip(_pages(sqlite_catalog, ids), drawn, strict=True):
@@ -99,34 +106,19 @@ def test_recognise_many_splits_the_pages_of_one_run(tmp_path):
 
 
 def test_only_pages_read_the_same_way_are_taken_along(
-    sqlite_catalog, file_store, make_object, tmp_path, settings
+    sqlite_catalog, file_store, scan_pages, settings
 ):
-    malay, _ = _scan_pages(
-        sqlite_catalog, file_store, make_object, tmp_path / "m", TEXTS[:2], size=(1400, 700)
-    )
-    english, _ = _scan_pages(
-        sqlite_catalog,
-        file_store,
-        make_object,
-        tmp_path / "e",
-        [ENGLISH],
-        ("eng",),
-        size=(1400, 700),
-    )
-    clipping, _ = _scan_pages(
-        sqlite_catalog,
-        file_store,
-        make_object,
-        tmp_path / "c",
+    malay, _ = scan_pages("m", TEXTS[:2])
+    english, _ = scan_pages("e", [ENGLISH], ("eng",))
+    clipping, _ = scan_pages(
+        "c",
         [MALAY[:1]],
         size=(900, 120),
         font_size=30,
         origin=(10, 30),
     )
     failed_before = TEXTS[2:]
-    retried, _ = _scan_pages(
-        sqlite_catalog, file_store, make_object, tmp_path / "r", failed_before, size=(1400, 700)
-    )
+    retried, _ = scan_pages("r", failed_before)
     with sqlite_catalog.session() as s:  # a page that failed once is read alone by its job
         s.get(Page, retried[0]).ocr_error = "OcrError: Tesseract failed"
     outcomes = pages.ocr_pages(sqlite_catalog, file_store, malay[0], settings, batch=8)
@@ -136,16 +128,9 @@ def test_only_pages_read_the_same_way_are_taken_along(
 
 
 def test_identical_images_in_a_batch_are_read_once(
-    sqlite_catalog, file_store, make_object, tmp_path, settings
+    sqlite_catalog, file_store, scan_pages, settings
 ):
-    ids, _ = _scan_pages(
-        sqlite_catalog,
-        file_store,
-        make_object,
-        tmp_path / "s",
-        [TEXTS[0]] * 2 + [TEXTS[1]],
-        size=(1400, 700),
-    )
+    ids, _ = scan_pages("s", [TEXTS[0]] * 2 + [TEXTS[1]])
     outcomes = pages.ocr_pages(sqlite_catalog, file_store, ids[0], settings, batch=8)
     assert [o.action for o in outcomes] == ["ocr", "cached", "ocr"]
     first, twin, other = _pages(sqlite_catalog, ids)
@@ -154,16 +139,9 @@ def test_identical_images_in_a_batch_are_read_once(
 
 
 def test_a_bad_page_fails_alone_and_the_batch_is_stored(
-    sqlite_catalog, file_store, make_object, tmp_path, settings
+    sqlite_catalog, file_store, scan_pages, settings
 ):
-    ids, _ = _scan_pages(
-        sqlite_catalog,
-        file_store,
-        make_object,
-        tmp_path / "s",
-        [*TEXTS, ENGLISH],
-        size=(1400, 700),
-    )
+    ids, _ = scan_pages("s", [*TEXTS, ENGLISH])
     unreadable, missing = _pages(sqlite_catalog, ids[1:3])
     master = file_store.path(unreadable.image_sha256)
     master.write_bytes(master.read_bytes()[:200])  # Pillow reads the header, Tesseract fails
@@ -180,11 +158,9 @@ def test_a_bad_page_fails_alone_and_the_batch_is_stored(
 
 
 def test_a_bad_page_asked_for_first_is_given_back_without_its_error(
-    sqlite_catalog, file_store, make_object, tmp_path, settings
+    sqlite_catalog, file_store, scan_pages, settings
 ):
-    ids, _ = _scan_pages(
-        sqlite_catalog, file_store, make_object, tmp_path / "s", TEXTS[:2], size=(1400, 700)
-    )
+    ids, _ = scan_pages("s", TEXTS[:2])
     [lead] = _pages(sqlite_catalog, ids[:1])
     master = file_store.path(lead.image_sha256)
     master.write_bytes(master.read_bytes()[:200])
@@ -210,16 +186,9 @@ pages.ocr_pages(catalog, files, int(sys.argv[3]), settings, batch=8)
 
 
 def test_a_process_killed_mid_batch_loses_nothing_and_repeats_nothing(
-    sqlite_catalog, file_store, make_object, tmp_path, settings
+    sqlite_catalog, file_store, tmp_path, scan_pages, settings
 ):
-    ids, _ = _scan_pages(
-        sqlite_catalog,
-        file_store,
-        make_object,
-        tmp_path / "s",
-        [*TEXTS, ENGLISH[:2]],
-        size=(1400, 700),
-    )
+    ids, _ = scan_pages("s", [*TEXTS, ENGLISH[:2]])
     pages.ocr_page(sqlite_catalog, file_store, ids[3], settings)  # done before the batch
     [before] = _pages(sqlite_catalog, ids[3:])
     started = tmp_path / "started"
