@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from catalog import db
@@ -343,9 +343,12 @@ def _existing(session: Session, partner_id: str, identifiers: list[str]) -> dict
 
 
 def _no_schema(exc: SQLAlchemyError) -> bool:
-    """Whether ``exc`` says the tables are missing (a database never upgraded)."""
-    text = str(getattr(exc, "orig", exc))
-    return "no such table" in text or ("relation" in text and "does not exist" in text)
+    """Whether ``exc`` says a table is missing (a database never upgraded): PostgreSQL's
+    SQLSTATE 42P01 (undefined_table), or SQLite's message (it has no error codes here)."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) == "42P01":
+        return True
+    return isinstance(exc, OperationalError) and "no such table" in str(orig)
 
 
 def _sha(data: bytes) -> str:

@@ -64,7 +64,8 @@ def register_commands(app) -> None:
 
 class WarisanGroup(FlaskGroup):
     """The ``warisan`` group: an error of ours ends a command with its message, not a
-    traceback (``Error: …``, exit status 1)."""
+    traceback (``Error: …``, exit status 1); what start-up built is frozen out of the
+    garbage collector before the command runs."""
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         found = super().resolve_command(ctx, args)

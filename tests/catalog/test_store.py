@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from catalog.errors import Conflict, InvalidInput, NotFound
+from catalog.errors import Conflict, InvalidInput, NotFound, StoreError
 from catalog.models import DigitalObject, File, Page, RawXml, Record
 from catalog.records import RecordData
 
@@ -189,3 +189,16 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_catalog):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     with pytest.raises(Conflict), sqlite_catalog.session() as s:
         s.add(DigitalObject(record_id=12345, origin="uploaded"))
+
+
+def test_a_missing_table_says_to_upgrade_the_database(catalog):
+    with catalog.engine.begin() as conn:
+        conn.execute(
+            text(
+                "DROP TABLE partner CASCADE"
+                if catalog.engine.dialect.name == "postgresql"
+                else "DROP TABLE partner"
+            )
+        )
+    with pytest.raises(StoreError, match="run `warisan db upgrade`"):
+        catalog.list_partners()
