@@ -9,9 +9,13 @@ Malay too) and Snowball English. Each word therefore has three kinds of key:
 * ``id`` — the Indonesian/Malay stem(s) of the modern form(s);
 * ``en`` — the English stem of the folded word (English is not respelled).
 
-For indexing, :meth:`Analyzer.analyse` gives each word a *main* key, both stemmers applied
-to its first modern form (one per word, at the word's position, for phrases), and its
-*other* keys, every key above unlike the main key, as space-separated terms.
+A word's *main* key is both stemmers applied to its first modern form; phrases compare
+words by it ("folk tales" ~ "folk tale").
+
+The embedded engine indexes words as written (tantivy splits and folds them, after
+:meth:`Analyzer.index_text` has joined what it would split wrongly) and analyses each
+*distinct* indexed word once, into its vocabulary (:mod:`search.backends.tantivy_vocab`);
+highlighting analyses the words of a shown text with :meth:`Analyzer.words`.
 
 :class:`Analyzer` with ``plain=True`` skips stemming and respelling (the baseline of
 ``bench/relevance.py``).
@@ -22,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import threading
 import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -36,6 +39,8 @@ from search.spelling import modern_forms
 WORD = re.compile(r"\w[\w\u0300-\u036f]*(?:['’]\w[\w\u0300-\u036f]*)*")
 MAX_WORD = 60
 MAX_CACHE = 500_000
+APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+CH = re.compile("ch", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -60,8 +65,7 @@ class Word:
 
 
 class Analyzer:
-    """Turns text into per-word keys; caches words and pieces of text once for every
-    language, apart per language only where the language changes them (an old "ch")."""
+    """Turns words into keys (cached), and texts into what the embedded engine indexes."""
 
     def __init__(self, *, plain: bool = False) -> None:
         self.plain = plain
@@ -72,13 +76,6 @@ class Analyzer:
         self.keys = functools.lru_cache(maxsize=200_000)(self._keys)
         self._entry = functools.lru_cache(maxsize=200_000)(self._new_entry)
         self._entries: dict[str, Entry] = {}  # words as written whose keys need no language
-        # Pieces of text (see analyse): one pair of tables for every language, so that the
-        # hot tables stay small (cache-friendly); a piece whose keys depend on the language
-        # is kept per language apart, and found through the tables' __missing__.
-        self._main = _Pieces(self, 0)
-        self._extra = _Pieces(self, 1)
-        self._bound: dict[str | None, dict[str, tuple[str, str]]] = {}
-        self._local = threading.local()  # the language of the text being analysed
 
     def entry(self, surface: str, lang: str | None) -> Entry:
         """The cached :class:`Entry` of a word as written (folding is the costly step)."""
@@ -94,8 +91,7 @@ class Analyzer:
 
     def _new_entry(self, folded: str, lang: str | None) -> Entry:
         keys = self.keys(folded, lang)
-        main = self.main_key(keys)
-        return Entry(keys, main, other_keys(keys, main))
+        return Entry(keys, self.main_key(keys))
 
     def _keys(self, folded: str, lang: str | None) -> dict[str, tuple[str, ...]]:
         """Keys of one folded word (see the module docstring)."""
@@ -113,9 +109,9 @@ class Analyzer:
             yield Word(match.start(), match.end(), surface, self.entry(surface, lang).keys)
 
     def main_key(self, keys: dict[str, tuple[str, ...]]) -> str:
-        """The key a word is indexed under at its position: both stemmers applied to its
-        first modern form, so that phrases tolerate Indonesian/Malay and English endings
-        alike ("folk tales" ~ "folk tale", "rumah kerajaan" ~ "rumah raja")."""
+        """The key phrases compare a word by: both stemmers applied to its first modern
+        form, so that phrases tolerate Indonesian/Malay and English endings alike
+        ("folk tales" ~ "folk tale", "rumah kerajaan" ~ "rumah raja")."""
         if self.plain:
             return keys["w"][0]
         return self._en.stemWord(keys["id"][0])
@@ -124,77 +120,48 @@ class Analyzer:
         """Keys of a query word: every reading of an old spelling (language unknown)."""
         return self.keys(fold(word), None)
 
-    def analyse(self, text: str, lang: str | None = None) -> Analysed:
-        """The keys of every word of ``text``, ready to index (see :class:`Analysed`).
+    def index_text(self, text: str, lang: str | None = None) -> str:
+        """``text`` as the embedded engine's tokenizer should see it, which splits at every
+        character that is not a letter or digit, lower-cases and folds accents (in Rust,
+        at C speed). Python only undoes what that would get wrong, mostly with checks that
+        find nothing: accents written as combining marks are dropped (they would split
+        "Bandoe\u0301ng"), apostrophes inside words are dropped ("sja'ir" is one word, as
+        :data:`WORD` reads it) and, in an Indonesian or Malay text, a word with an old "ch"
+        is written in its modern form of that language (kh or c: the one thing the index's
+        vocabulary cannot tell without the text's language)."""
+        if not text:
+            return ""
+        if not text.isascii():
+            text = unicodedata.normalize("NFKD", text).translate(_combining())
+        if "'" in text or "’" in text:
+            text = APOSTROPHE.sub("", text)
+        if lang in ("ind", "msa") and not self.plain and CH.search(text):
+            text = self._respell_ch(text, lang)
+        return text
 
-        The text is split on white space (in C) and each distinct piece analysed once,
-        then cached: its words (as :data:`WORD` finds them; "Sarawak," has one, "-" none,
-        "Kapit/Sibu" two) with their main and other keys. The terms of a text are joined
-        from the cache at C speed."""
-        self._local.lang = lang
-        pieces = text.split() if text else []
-        main = " ".join(map(self._main.__getitem__, pieces))
-        return Analysed(main, " ".join(map(self._extra.__getitem__, pieces)))
-
-    def _piece(self, piece: str) -> tuple[str, str]:
-        """The main keys and the other keys of the words of a piece not in the tables, in
-        the language of the text being analysed; kept in the tables when the language
-        does not matter to it (the tables are emptied when full: a lookup refills them)."""
-        lang = getattr(self._local, "lang", None)
-        bound = self._bound.get(lang)
-        found = bound.get(piece) if bound is not None else None
-        if found is not None:  # met before ("which", "such" in English: no folding again)
-            return found
-        if _language_bound(fold(piece)):
-            if bound is None:
-                bound = self._bound[lang] = {}
-            elif len(bound) >= MAX_CACHE:
-                bound.clear()
-            found = bound[piece] = self._piece_keys(piece, lang)
-            return found
-        found = self._piece_keys(piece, None)
-        if len(self._main) >= MAX_CACHE or len(self._extra) >= MAX_CACHE:
-            self._main.clear()
-            self._extra.clear()
-        self._main[piece], self._extra[piece] = found
-        return found
-
-    def _piece_keys(self, piece: str, lang: str | None) -> tuple[str, str]:
-        if piece.isalnum():  # one word (most pieces)
-            entry = self.entry(piece, lang)
-            return entry.main, entry.extra
-        entries = [self.entry(word, lang) for word in WORD.findall(piece)]
-        return " ".join([e.main for e in entries]), " ".join([e.extra for e in entries if e.extra])
+    def _respell_ch(self, text: str, lang: str) -> str:
+        out: list[str] = []
+        last = 0
+        for match in CH.finditer(text):
+            start, end = match.start(), match.end()
+            if start < last:  # a second "ch" of a word already respelled
+                continue
+            while start > last and text[start - 1].isalnum():
+                start -= 1
+            while end < len(text) and text[end].isalnum():
+                end += 1
+            out.append(text[last:start])
+            out.append(self.entry(text[start:end], lang).keys["w"][0])
+            last = end
+        out.append(text[last:])
+        return "".join(out)
 
 
 class Entry(NamedTuple):
-    """A word's keys, its main key (see :meth:`Analyzer.main_key`) and its other keys."""
+    """A word's keys and its main key (see :meth:`Analyzer.main_key`)."""
 
     keys: dict[str, tuple[str, ...]]
     main: str
-    extra: str
-
-
-def other_keys(keys: dict[str, tuple[str, ...]], main: str) -> str:
-    """A word's distinct keys of every kind but its main key, space-separated."""
-    others = dict.fromkeys((*keys["w"], *keys["id"], *keys["en"]))
-    others.pop(main, None)
-    return " ".join(others)
-
-
-class _Pieces(dict):
-    """Piece of text → the main keys (``part`` 0) or the other keys (1) of its words,
-    space-separated; a piece not in the table is analysed on lookup."""
-
-    __slots__ = ("analyzer", "part")
-
-    def __init__(self, analyzer: Analyzer, part: int) -> None:
-        super().__init__()
-        self.analyzer = analyzer
-        self.part = part
-
-    def __missing__(self, piece: str) -> str:
-        return self.analyzer._piece(piece)[self.part]
 
 
 def _language_bound(folded: str) -> bool:
@@ -203,18 +170,10 @@ def _language_bound(folded: str) -> bool:
     return "ch" in folded.replace("'", "").replace("’", "")
 
 
-class Analysed(NamedTuple):
-    """A text analysed for indexing: ``main``, the main key of every word in order (one
-    position each, for phrases), and ``extra``, the other keys of the words (modern forms,
-    readings and stems unlike the main key), order no matter; both space-separated."""
-
-    main: str
-    extra: str
-
-    @property
-    def empty(self) -> bool:
-        """No words at all."""
-        return not self.main or self.main.isspace()
+@functools.cache
+def _combining() -> dict[int, None]:
+    """A :meth:`str.translate` table dropping every combining mark (as :func:`fold` does)."""
+    return {code: None for code in range(0x300, 0x20000) if unicodedata.combining(chr(code))}
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

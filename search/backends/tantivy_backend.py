@@ -6,9 +6,10 @@ an empty index; readers notice the switch on their next search. Writers (the wor
 ``warisan reindex``) take an exclusive lock on ``<path>/writer.lock``; a reader reloads
 as soon as the generation's ``meta.json`` changed (another process committed).
 
-Text is analysed in Python (:mod:`search.analysis`) into ``F_w`` (each word's main key, with
-positions) and ``F_x`` (the words' other keys) fields of ready terms, split on spaces by
-tantivy; facet values are raw fast fields counted with terms aggregations.
+tantivy indexes the words of each text field as written (``F_t``, split and folded by its
+own tokenizer); each generation keeps a vocabulary of its distinct words with their keys
+(:mod:`search.backends.tantivy_vocab`), through which queries reach old spellings, stems
+and other readings. Facet values are raw fast fields counted with terms aggregations.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from search.backends.base import (
 )
 from search.backends.locking import writer_lock
 from search.backends.tantivy_query import Occur, Q, QueryBuilder, filters_query
+from search.backends.tantivy_vocab import Vocabulary
 from search.documents import RecordDoc
 from search.glossary import Glossary
 from search.suggest import nearest
@@ -45,7 +47,6 @@ RUN_CHARS = 25_000_000  # text characters of the records held back at most
 FEED_BATCH = 500  # documents handed to the feeding thread at once
 FEED_QUEUE = 20  # batches waiting for tantivy at most (then the analysis waits)
 SUGGEST_FIELDS = ("title", "subject", "description", "text")
-SUGGEST_TRIES = 5  # nearest terms checked for being a word as written, not only a stem
 
 
 class TantivyBackend:
@@ -76,6 +77,8 @@ class TantivyBackend:
         self._stamp: int | None = None
         self._meta: tuple[int, int, int] | None = None
         self._index: tantivy.Index | None = None
+        self._vocabulary: Vocabulary | None = None
+        self._words = docs_mod.word_analyzer()
         self._error: BackendUnavailable | None = None
         self._open_current()
 
@@ -113,6 +116,8 @@ class TantivyBackend:
             ) from exc
         docs_mod.register(index)
         self._index, self._generation = index, name
+        self._vocabulary = Vocabulary(folder, self.analyzer)
+        self._vocabulary.refresh()
         self._meta = self._meta_stamp()
 
     def _fresh(self) -> tantivy.Index:
@@ -131,8 +136,16 @@ class TantivyBackend:
         meta = self._meta_stamp()
         if meta != self._meta:  # another process committed: see it now, not after a delay
             self._index.reload()
+            self.vocabulary.refresh()
             self._meta = meta
         return self._index
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The live generation's vocabulary (see :meth:`_fresh`)."""
+        if self._vocabulary is None:
+            raise BackendUnavailable("the search index is closed", setting="SEARCH_URL")
+        return self._vocabulary
 
     def _meta_stamp(self) -> tuple[int, int, int] | None:
         """Identity of the generation's meta.json (tantivy replaces it at every commit)."""
@@ -148,10 +161,18 @@ class TantivyBackend:
         with writer_lock(self.root, self.lock_timeout):
             index = self._fresh()
             writer = _writer(index, HEAP)
-            count = self._add(writer, docs, replace=True)
+            words: set[str] = set()
+            count = self._add(writer, docs, replace=True, words=words)
+            # the words first: a reader that sees the commit finds them
+            self.vocabulary.add(self._indexed_words(words))
             _commit(writer)
             index.reload()
+            self._meta = self._meta_stamp()
         return count
+
+    def _indexed_words(self, pieces: set[str]) -> list[str]:
+        """The words tantivy makes of pieces of text (its own tokenizer: exactly those)."""
+        return [token for piece in pieces for token in self._words.analyze(piece)]
 
     def remove(self, record_ids: Iterable[int]) -> None:
         ids = list(record_ids)
@@ -177,6 +198,12 @@ class TantivyBackend:
             writer = _writer(index, 4 * HEAP)
             count = self._add(writer, docs, progress=progress)
             _commit(writer)
+            index.reload()
+            searcher = index.searcher()
+            vocabulary = Vocabulary(self.root / new, self.analyzer)
+            for field in FIELD_BOOSTS:  # every word the new generation holds
+                name = docs_mod.text_field(field)
+                vocabulary.add(term for term, _ in searcher.terms_with_prefix(name, ""))
             if progress and count % 100:
                 progress(count % 100)
             _write_pointer(self._pointer(), new)
@@ -193,11 +220,13 @@ class TantivyBackend:
         *,
         replace: bool = False,
         progress: Progress | None = None,
+        words: set[str] | None = None,
     ) -> int:
         """Add the documents of records (replacing earlier ones). Pages go to tantivy as
         they come (from a thread of its own, see :class:`_Feeder`), record documents are
         held back and added in runs, so that records lie together in the index and a
-        record query's unions and phrases skip the pages between them."""
+        record query's unions and phrases skip the pages between them. ``words`` collects
+        the pieces of text indexed (for the vocabulary of an update)."""
         stream: list[tantivy.Document | int] = []  # pages, and record ids to delete first
         held: list[tantivy.Document] = []
         held_ids: set[int] = set()
@@ -219,6 +248,9 @@ class TantivyBackend:
                         flush()  # in before the delete of the second
                     stream.append(doc.record_id)
                 record, *pages = docs_mod.documents(doc, self.analyzer)
+                if words is not None:
+                    for text in docs_mod.texts(doc, self.analyzer):
+                        words.update(text.split())
                 stream.extend(pages)
                 if len(stream) >= FEED_BATCH:
                     feeder.put(stream)
@@ -247,12 +279,11 @@ class TantivyBackend:
         return QueryBuilder(
             self.schema,
             self.analyzer,
+            self.vocabulary,
             boosts,
             fuzzy=plan.fuzzy,
             expand=plan.expand,
-            doc_freq=lambda word: (
-                searcher.doc_freq("text_w", word) + searcher.doc_freq("text_x", word)
-            ),
+            doc_freq=lambda word: searcher.doc_freq("text_t", word),
         )
 
     def _base(
@@ -303,46 +334,23 @@ class TantivyBackend:
 
     def suggest(self, words: list[str]) -> dict[str, str]:
         searcher = self._fresh().searcher()
+        vocabulary = self.vocabulary
+        fields = [docs_mod.text_field(f) for f in SUGGEST_FIELDS]
         out = {}
         for word in words:
-            keys = self.analyzer.keys(word, None)
-            if any(
-                searcher.doc_freq(f"{f}_{part}", key)
-                for f in SUGGEST_FIELDS
-                for part in ("w", "x")
-                for key in dict.fromkeys(k for kind in ("w", "id", "en") for k in keys[kind])
-            ):
+            keys = self.analyzer.query_keys(word)
+            wanted = dict.fromkeys(k for kind in ("w", "id", "en") for k in keys[kind])
+            if any(searcher.doc_freq(f, w) for w in vocabulary.matching(wanted) for f in fields):
                 continue
-            candidates: dict[str, int] = {}
-            for field in (f"{f}_{part}" for f in SUGGEST_FIELDS for part in ("w", "x")):
+            candidates: dict[str, int] = {}  # modern forms of the words as written
+            for field in fields:
                 for term, freq in searcher.terms_with_prefix(field, word[:1], limit=20000):
-                    candidates[term] = candidates.get(term, 0) + freq
-            for term in nearest(word, candidates, SUGGEST_TRIES):
-                if self._written(searcher, term):
-                    out[word] = term
-                    break
+                    form = vocabulary.forms.get(term, (term,))[0]
+                    candidates[form] = candidates.get(form, 0) + freq
+            found = nearest(word, candidates, 1)
+            if found:
+                out[word] = found[0]
         return out
-
-    def _written(self, searcher: tantivy.Searcher, term: str) -> bool:
-        """Whether ``term`` is the modern form of a word as written in some document (the
-        indexed terms hold stems too, which are no words to suggest)."""
-        query = Q.boolean_query(
-            [
-                (Occur.Should, Q.term_query(self.schema, f"{f}_{part}", term))
-                for f in SUGGEST_FIELDS
-                for part in ("w", "x")
-            ]
-        )
-        for _, address in searcher.search(query, 10).hits:
-            data = docs_mod.stored(searcher.doc(address))
-            texts = [data.get("text"), data.get("title"), data.get("description")]
-            texts += data.get("titles") or []
-            texts += data.get("subjects") or []
-            for text in texts:
-                for word in self.analyzer.words(text or ""):
-                    if term in word.keys["w"]:
-                        return True
-        return False
 
     def count(self) -> int:
         searcher = self._fresh().searcher()
@@ -350,6 +358,7 @@ class TantivyBackend:
 
     def close(self) -> None:
         self._index = None
+        self._vocabulary = None
         self._generation = None
         self._stamp = None
 

@@ -7,13 +7,14 @@ from typing import Any
 
 import tantivy
 
-from search.analysis import Analysed, Analyzer, fold
+from search.analysis import Analyzer, fold
 from search.backends.base import FIELD_BOOSTS, Plan
-from search.backends.tantivy_query import Occur, Q, filters_query
+from search.backends.tantivy_query import Occur, Q, filters_query, text_field
 from search.documents import RecordDoc
 from search.types import FACET_FIELDS
 
-TOKENIZER = "whitespace"
+TOKENIZER = "words"
+MAX_TERM = 80  # bytes: longer "words" (OCR noise, runs of digits) are not indexed
 PAGE_MARK = "p:"  # a page's stored data: "p:<page id> <record id> <order>" and its text
 
 
@@ -27,16 +28,26 @@ def build_schema() -> tantivy.Schema:
         b.add_text_field(field, tokenizer_name="raw", fast=True)
     b.add_text_field("title_sort", tokenizer_name="raw", fast=True)
     b.add_bytes_field("data", stored=True)
-    for field in FIELD_BOOSTS:  # main keys in order; the other keys need no positions
-        b.add_text_field(f"{field}_w", tokenizer_name=TOKENIZER, index_option="position")
-        b.add_text_field(f"{field}_x", tokenizer_name=TOKENIZER, index_option="freq")
+    for field in FIELD_BOOSTS:  # the words as written, with positions (phrases)
+        b.add_text_field(text_field(field), tokenizer_name=TOKENIZER, index_option="position")
     return b.build()
 
 
+def word_analyzer() -> tantivy.TextAnalyzer:
+    """Words as indexed: split at whatever is not a letter or digit, long ones dropped,
+    lower case, accents folded (see :meth:`search.analysis.Analyzer.index_text`)."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_TERM))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
 def register(index: tantivy.Index) -> None:
-    """Register the whitespace analyzer the pre-tokenized fields are declared with."""
-    analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
-    index.register_tokenizer(TOKENIZER, analyzer)
+    """Register the analyzer the text fields are declared with."""
+    index.register_tokenizer(TOKENIZER, word_analyzer())
 
 
 def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
@@ -63,7 +74,7 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
     record.add_bytes("data", json.dumps(_stored(doc), ensure_ascii=False).encode())
     lang = doc.lang
     pages = [p for p in doc.pages if p.text]
-    analysed = [analyzer.analyse(p.text, p.lang or lang) for p in pages]
+    prepared = [analyzer.index_text(p.text, p.lang or lang) for p in pages]
     texts = {
         "title": [doc.title, *doc.titles],
         "subject": list(doc.subjects),
@@ -73,42 +84,38 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
     for field, values in texts.items():
         for value in values:
             if value:
-                _add_text(record, field, analyzer.analyse(value, lang))
-    if pages and doc.text == "\n".join([p.text for p in pages]):  # the pages' analyses serve
-        _add_text(record, "text", _concatenated(analysed))
+                record.add_text(text_field(field), analyzer.index_text(value, lang))
+    if pages and doc.text == "\n".join([p.text for p in pages]):  # prepared already
+        record.add_text("text_t", "\n".join(prepared))
     elif doc.text:
-        _add_text(record, "text", analyzer.analyse(doc.text, lang))
+        record.add_text("text_t", analyzer.index_text(doc.text, lang))
     out = [record]
     rid = doc.record_id
-    for page, result in zip(pages, analysed, strict=True):
+    for page, text in zip(pages, prepared, strict=True):
         document = tantivy.Document()
         document.add_text("kind", "page")
         document.add_integer("rid", rid)
         document.add_bytes(
             "data", f"{PAGE_MARK}{page.page_id} {rid} {page.order}\n{page.text}".encode()
         )
-        _add_text(document, "text", result)
+        document.add_text("text_t", text)
         out.append(document)
+    return out
+
+
+def texts(doc: RecordDoc, analyzer: Analyzer) -> list[str]:
+    """The texts of a record as :func:`documents` indexes them (for its vocabulary)."""
+    lang = doc.lang
+    values = [doc.title, *doc.titles, *doc.subjects, *doc.creators, doc.description]
+    out = [analyzer.index_text(v, lang) for v in values if v]
+    out += [analyzer.index_text(p.text, p.lang or lang) for p in doc.pages if p.text]
+    if doc.text and doc.text != "\n".join([p.text for p in doc.pages if p.text]):
+        out.append(analyzer.index_text(doc.text, lang))
     return out
 
 
 def _stored(doc: RecordDoc) -> dict[str, Any]:
     return {"record_id": doc.record_id, **doc.stored()}
-
-
-def _concatenated(parts: list[Analysed]) -> Analysed:
-    """One analysis of texts joined in order (the pages of a record)."""
-    return Analysed("\n".join([p.main for p in parts]), " ".join([p.extra for p in parts]))
-
-
-def _add_text(document: tantivy.Document, field: str, result: Analysed) -> None:
-    """Index an analysed value: ``F_w`` the main keys (split on spaces by tantivy, one
-    position per word), ``F_x`` the other keys of the words (when any)."""
-    main, extra = result
-    if main and not main.isspace():
-        document.add_text(f"{field}_w", main)
-        if extra and not extra.isspace():
-            document.add_text(f"{field}_x", extra)
 
 
 def stored(document: tantivy.Document) -> dict[str, Any]:
@@ -147,4 +154,12 @@ def _size(field: str, plan: Plan) -> int:
     return plan.facet_size if field == "subject" else 1000
 
 
-__all__ = ["Occur", "build_schema", "documents", "facet_counts", "register", "stored"]
+__all__ = [
+    "Occur",
+    "build_schema",
+    "documents",
+    "facet_counts",
+    "register",
+    "stored",
+    "text_field",
+]

@@ -1,12 +1,12 @@
-"""Our query tree turned into tantivy queries over the pre-analysed token fields.
+"""Our query tree turned into tantivy queries over the words as indexed.
 
-Every text field ``F`` is indexed as ``F_w``, the main key of each word (both stemmers
-applied to its modern form) with positions, and ``F_x``, the other keys of the words
-(modern forms, other readings, stems unlike the main key) without positions; see
-:mod:`search.analysis`. A word matches when any of its keys is found in either, weighted
-by the field's boost; its own modern form weighs most. Longer words also match within a
-few edits (OCR noise) at a low weight. Phrases match the main keys in a row. Glossary
-concepts match the words as typed or any alternative term.
+Every text field ``F`` is indexed as ``F_t``, its words as written (folded, with
+positions). A query word is looked up in the index's vocabulary
+(:mod:`search.backends.tantivy_vocab`): it matches every indexed word sharing one of its
+keys (modern forms, stems; :mod:`search.analysis`), weighted by the field's boost; words
+with its own modern form weigh most. Longer words also match within a few edits (OCR
+noise) at a low weight. Phrases match, position by position, the indexed words with the
+same main key. Glossary concepts match the words as typed or any alternative term.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable
 import tantivy
 
 from search.analysis import Analyzer, fuzzy_distance
+from search.backends.tantivy_vocab import Vocabulary
 from search.query import And, Concept, Exact, Node, Not, Or, Phrase, Term, YearRange
 
 Q = tantivy.Query
@@ -26,6 +27,12 @@ ALTERNATIVE_WEIGHT = 0.8
 OTHER_KEY_WEIGHT = 0.5  # a stem or another reading, not the modern form itself
 FUZZY_FIELDS = ("title", "subject", "description", "text")
 FUZZY_MAX_DF = 50  # documents (records and pages) holding the exact word
+MAX_PREFIX_WORDS = 200  # indexed words a trailing * expands to through the vocabulary
+
+
+def text_field(field: str) -> str:
+    """The index field holding a text field's words (``title`` → ``title_t``)."""
+    return f"{field}_t"
 
 
 class QueryBuilder:
@@ -35,6 +42,7 @@ class QueryBuilder:
         self,
         schema: tantivy.Schema,
         analyzer: Analyzer,
+        vocabulary: Vocabulary,
         boosts: dict[str, float],
         *,
         fuzzy: bool = True,
@@ -44,6 +52,7 @@ class QueryBuilder:
         self.schema = schema
         self.doc_freq = doc_freq
         self.analyzer = analyzer
+        self.vocabulary = vocabulary
         self.boosts = boosts
         self.fuzzy = fuzzy and not analyzer.plain
         self.expand = expand and not analyzer.plain
@@ -90,46 +99,69 @@ class QueryBuilder:
             return self.boosts
         return {field: self.boosts[field]} if field in self.boosts else {}
 
-    def fuzzy_distance(self, word: str) -> int:
+    def fuzzy_distance(self, word: str, own: list[str]) -> int:
         """Edits allowed for a query word: none for short words and for words frequent in
-        the corpus (a common word is no misreading; fuzzy over it is costly and adds little)."""
+        the corpus (a common word is no misreading; fuzzy over it is costly and adds little).
+        ``own`` are the indexed words with the query word's own modern form."""
         distance = fuzzy_distance(word) if self.fuzzy else 0
-        if distance and self.doc_freq is not None and self.doc_freq(word) >= FUZZY_MAX_DF:
-            return 0
+        if distance and self.doc_freq is not None:
+            frequency = 0
+            for indexed in own:
+                frequency += self.doc_freq(indexed)
+                if frequency >= FUZZY_MAX_DF:
+                    return 0
         return distance
 
     def term(
         self, node: Term, *, fuzzy: bool = True, kinds: tuple[str, ...] = ("w", "id", "en")
     ) -> tantivy.Query:
         keys = self.analyzer.query_keys(node.text)
-        distance = self.fuzzy_distance(keys["w"][0]) if fuzzy and not node.prefix else 0
-        own = set(keys["w"])  # the word itself weighs most
-        wanted = list(dict.fromkeys(key for kind in kinds for key in keys[kind]))
+        if node.prefix:
+            return self.prefix(node, keys["w"])
+        vocabulary = self.vocabulary
+        wanted = dict.fromkeys(key for kind in kinds for key in keys[kind])
+        own = set(keys["w"])  # words of the same modern form weigh most
+        words = vocabulary.matching(wanted)
+        forms = vocabulary.forms
+        weighted = [(w, 1.0 if own.intersection(forms[w]) else OTHER_KEY_WEIGHT) for w in words]
+        distance = 0
+        if fuzzy:
+            distance = self.fuzzy_distance(keys["w"][0], [w for w, x in weighted if x == 1.0])
         schema = self.schema
         alts = []  # one flat union: the same sums of scores as per-field groups, cheaper
         for field, boost in self.fields(node.field).items():
-            parts = (f"{field}_w", f"{field}_x")
-            if node.prefix:
-                alts += [
-                    Q.boost_query(Q.regex_query(schema, part, re.escape(w) + ".*"), boost)
-                    for w in keys["w"]
-                    for part in parts
-                ]
-                continue
-            other = boost * OTHER_KEY_WEIGHT
+            name = text_field(field)
             alts += [
-                Q.boost_query(Q.term_query(schema, part, key), boost if key in own else other)
-                for part in parts
-                for key in wanted
+                Q.boost_query(Q.term_query(schema, name, word), boost * weight)
+                for word, weight in weighted
             ]
             if distance and field in FUZZY_FIELDS:
-                alts += [
+                alts.append(
                     Q.boost_query(
-                        Q.fuzzy_term_query(schema, part, keys["w"][0], distance),
+                        Q.fuzzy_term_query(schema, name, keys["w"][0], distance),
                         boost * FUZZY_WEIGHT,
                     )
-                    for part in parts
-                ]
+                )
+        return _bool([(Occur.Should, a) for a in alts]) if alts else Q.empty_query()
+
+    def prefix(self, node: Term, forms: tuple[str, ...]) -> tantivy.Query:
+        """A trailing ``*``: indexed words starting so, and those of old spellings whose
+        modern form starts so ("sejar*" finds "sedjarah")."""
+        written = [f"{re.escape(form)}.*" for form in forms]
+        respelled = {
+            word
+            for form in forms
+            for word in self.vocabulary.with_prefix(form, MAX_PREFIX_WORDS)
+            if not word.startswith(form)
+        }
+        alts = []
+        for field, boost in self.fields(node.field).items():
+            name = text_field(field)
+            alts += [Q.boost_query(Q.regex_query(self.schema, name, r), boost) for r in written]
+            alts += [
+                Q.boost_query(Q.term_query(self.schema, name, word), boost)
+                for word in sorted(respelled)
+            ]
         return _bool([(Occur.Should, a) for a in alts]) if alts else Q.empty_query()
 
     def phrase(
@@ -148,11 +180,20 @@ class QueryBuilder:
             )
             return self.term(Term(words[0], field), fuzzy=fuzzy, kinds=kinds)
         analyzer = self.analyzer
-        terms = [analyzer.main_key(analyzer.query_keys(w)) for w in words]
-        clauses = [
-            (Occur.Should, Q.boost_query(Q.phrase_query(self.schema, f"{name}_w", terms), boost))
-            for name, boost in self.fields(field).items()
+        positions = [
+            self.vocabulary.with_main(analyzer.main_key(analyzer.query_keys(w))) for w in words
         ]
+        if not all(positions):  # a word the index does not hold: no phrase can match
+            return Q.empty_query()
+        clauses = []
+        for name, boost in self.fields(field).items():
+            if all(len(p) == 1 for p in positions):
+                query = Q.phrase_query(self.schema, text_field(name), [p[0] for p in positions])
+            else:
+                query = Q.regex_phrase_query(
+                    self.schema, text_field(name), ["|".join(map(re.escape, p)) for p in positions]
+                )
+            clauses.append((Occur.Should, Q.boost_query(query, boost)))
         return _bool(clauses) if clauses else Q.empty_query()
 
     def concept(self, node: Concept) -> tantivy.Query:

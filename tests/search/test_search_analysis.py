@@ -101,45 +101,53 @@ def test_bad_glossary_file_is_a_config_error(tmp_path):
         load(tmp_path / "missing.tsv")
 
 
-def test_analyse_gives_main_keys_in_order_and_the_other_keys_apart():
+def indexed(text: str, lang: str | None = None, analyzer: Analyzer | None = None) -> list[str]:
+    """The words tantivy indexes for a text (our preparation, then its tokenizer)."""
+    from search.backends.tantivy_docs import word_analyzer
+
+    return word_analyzer().analyze((analyzer or Analyzer()).index_text(text, lang))
+
+
+def test_index_text_leaves_a_plain_text_as_it_is():
     analyzer = Analyzer()
-    analysed = analyzer.analyse("Kerajaan houses raja, folk tales", "ind")
-    assert len(analysed.main.split()) == 5
-    # one main key per word (its position, for phrases): both stemmers over the modern form
-    assert analysed.main == "raja hous raja folk tale"
-    # the other keys, each word's apart: the modern forms and stems unlike the main key
-    assert analysed.extra.split() == ["kerajaan", "houses", "tales"]
-    old = analyzer.analyse("Tjerita dan chabar di kuching", None)
-    assert old.main.split()[:3] == ["cerita", "dan", "khabar"]
-    # every reading of an ambiguous old spelling, and the stems of the words as written
-    assert {"tjerita", "chabar", "kukhing", "kucing"} <= set(old.extra.split())
+    text = "Kerajaan houses raja, folk tales (1923) - tjerita dan soengai"
+    assert analyzer.index_text(text, "ind") is text  # nothing to undo: no copy at all
+    assert analyzer.index_text("", "ind") == ""
+    assert indexed(text) == [
+        "kerajaan",
+        "houses",
+        "raja",
+        "folk",
+        "tales",
+        "1923",
+        "tjerita",
+        "dan",
+        "soengai",
+    ]
 
 
-def test_analyse_stays_right_when_its_full_cache_is_emptied_mid_text(monkeypatch):
+def test_index_text_reads_an_old_ch_by_the_language_of_each_text():
+    analyzer = Analyzer()
+    for _ in range(2):  # and from the cache
+        assert analyzer.index_text("kuching dari Sibu", "ind") == "kukhing dari Sibu"
+        assert analyzer.index_text("Kuching, dari", "msa") == "kucing, dari"
+        assert analyzer.index_text("Achir chabar, Kuching", "ind") == "akhir khabar, kukhing"
+    for lang in (None, "eng"):  # unknown or no reform: every reading, in the vocabulary
+        assert analyzer.index_text("Kuching dari Sibu", lang) == "Kuching dari Sibu"
+    assert [w.keys["w"] for w in analyzer.words("Kuching", "msa")] == [("kucing",)]
+    assert [w.keys["w"] for w in analyzer.words("Kuching", "ind")] == [("kukhing",)]
+
+
+def test_word_keys_stay_right_when_the_full_cache_is_emptied(monkeypatch):
     import search.analysis as analysis
 
     text = "empat lima enam tujuh Kerajaan, kuching kapal lima"
-    expected = Analyzer().analyse(text, "msa")
+    expected = [w.keys for w in Analyzer().words(text, "msa")]
     monkeypatch.setattr(analysis, "MAX_CACHE", 4)
     analyzer = Analyzer()
-    analyzer.analyse("satu dua tiga")
-    analysed = analyzer.analyse(text, "msa")
-    assert analysed == expected
-    assert analysed.main == "empat lima enam tujuh raja kuce kapal lima"
-    assert analyzer.analyse("Satu").main == "satu"
-    assert analyzer.analyse("").empty
-    assert analyzer.analyse(" - … ").empty
-
-
-def test_analyse_reads_an_old_ch_by_the_language_of_each_text():
-    analyzer = Analyzer()  # one cache for every language, but "ch" reads per language
-    for _ in range(2):
-        assert analyzer.analyse("kuching dari Sibu", "ind").main == "kukh dari sibu"
-        assert analyzer.analyse("kuching dari Sibu", "msa").main == "kuce dari sibu"
-        assert analyzer.analyse("Kuching, dari", "msa").main == "kuce dari"
-        assert analyzer.analyse("Kuching, dari", "ind").main == "kukh dari"
-    assert [w.keys["w"] for w in analyzer.words("Kuching", "msa")] == [("kucing",)]
-    assert [w.keys["w"] for w in analyzer.words("Kuching", "ind")] == [("kukhing",)]
+    list(analyzer.words("satu dua tiga"))
+    assert [w.keys for w in analyzer.words(text, "msa")] == expected
+    assert [w.keys["w"][0] for w in analyzer.words("Satu")] == ["satu"]
 
 
 def test_decomposed_accents_stay_inside_their_words():
@@ -149,8 +157,7 @@ def test_decomposed_accents_stay_inside_their_words():
     composed = "Bandoéng, kerajaän Soerabaja"
     decomposed = unicodedata.normalize("NFD", composed)
     assert decomposed != composed
-    assert analyzer.analyse(decomposed) == analyzer.analyse(composed)
-    assert analyzer.analyse(decomposed).main == "bandung raja surabaya"
+    assert indexed(decomposed) == indexed(composed) == ["bandoeng", "kerajaan", "soerabaja"]
     words = list(analyzer.words(decomposed))
     assert [w.surface for w in words] == [
         unicodedata.normalize("NFD", "Bandoéng"),
@@ -158,9 +165,49 @@ def test_decomposed_accents_stay_inside_their_words():
         "Soerabaja",
     ]
     assert [decomposed[w.start : w.end] for w in words] == [w.surface for w in words]
+    assert [w.keys["w"][0] for w in words] == ["bandung", "kerajaan", "surabaya"]
 
 
-def test_analyse_keeps_apostrophes_inside_words():
+def test_apostrophes_inside_words_keep_them_one_word():
+    assert indexed("sja'ir Za’ba, the king's") == ["sjair", "zaba", "the", "kings"]
+    assert indexed("'Sibu' - ’Kapit’") == ["sibu", "kapit"]
     analyzer = Analyzer()
-    assert analyzer.analyse("sja'ir Za’ba").main == "syair zaba"
-    assert analyzer.analyse("sjair, Zaba!").main == "syair zaba"
+    assert [w.keys["w"][0] for w in analyzer.words("sja'ir Za’ba")] == ["syair", "zaba"]
+
+
+def test_the_vocabulary_reaches_stems_old_spellings_and_phrase_keys(tmp_path):
+    from search.backends.tantivy_vocab import Vocabulary
+
+    analyzer = Analyzer()
+    vocabulary = Vocabulary(tmp_path, analyzer)
+    words = ["kerajaan", "raja", "radja", "houses", "house", "tales", "kukhing", "kuching"]
+    assert vocabulary.add(words) == len(words)
+    assert vocabulary.add(["raja", "rumah"]) == 1  # only new words are appended
+
+    def matching(word: str) -> set[str]:
+        keys = analyzer.query_keys(word)
+        return set(vocabulary.matching(k for kind in ("w", "id", "en") for k in keys[kind]))
+
+    assert {"kerajaan", "raja", "radja"} <= matching("raja")
+    assert matching("djakarta") == set()
+    assert {"houses", "house"} <= matching("house")
+    assert matching("kucing") == {"kuching"}  # an unknown text's "ch": both readings
+    assert matching("kukhing") == {"kukhing", "kuching"}
+    # phrases compare main keys: both stemmers over the modern form
+    assert set(vocabulary.with_main(analyzer.main_key(analyzer.query_keys("tale")))) == {"tales"}
+    assert set(vocabulary.with_main("raja")) == {"kerajaan", "raja", "radja"}
+    assert vocabulary.with_prefix("ra", 10) == ["radja", "raja"]  # by modern form: "raja"
+    assert vocabulary.with_prefix("ra", 1) == ["radja"]
+
+    # another process reads the same file, and later only what was appended
+    reader = Vocabulary(tmp_path, analyzer)
+    reader.refresh()
+    assert reader.forms == vocabulary.forms and reader.by_key == vocabulary.by_key
+    with open(tmp_path / "vocabulary.tsv", "a") as handle:
+        handle.write("tjerita\tcerita")  # a line being written: not read yet
+    reader.refresh()
+    assert "tjerita" not in reader
+    with open(tmp_path / "vocabulary.tsv", "a") as handle:
+        handle.write("\t\t\n")
+    reader.refresh()
+    assert reader.forms["tjerita"] == ("cerita",) and len(reader) == len(words) + 2
