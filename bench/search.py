@@ -3,7 +3,8 @@
 A generated corpus (default 20,000 records / 200,000 pages of Indonesian/Malay/English
 words, some in old spellings, Zipf-distributed) is indexed twice in the same run:
 
-* ours — ``SearchBackend.rebuild`` (Python analysis: folding, old spellings, two stemmers);
+* ours — ``SearchBackend.rebuild`` (words as written, then the vocabulary of their keys:
+  folding, old spellings, two stemmers);
 * raw  — the same documents added straight to tantivy with its own ``default`` tokenizer.
 
 Then the same query mix (common and rare words, two-word AND, phrases, filters, old
