@@ -87,7 +87,8 @@ class TantivyBackend:
     def _pointer(self) -> Path:
         return self.root / "CURRENT"
 
-    def _open_current(self) -> None:
+    def _open_current(self, built: Vocabulary | None = None) -> None:
+        """Open the generation ``CURRENT`` names (``built``: its vocabulary, just written)."""
         pointer = self._pointer()
         if not pointer.exists():
             with writer_lock(self.root, self.lock_timeout):
@@ -98,13 +99,15 @@ class TantivyBackend:
         self._stamp = pointer.stat().st_mtime_ns
         if name != self._generation or self._index is None:
             try:
-                self._open_generation(name, create=False)
+                self._open_generation(name, create=False, built=built)
                 self._error = None
             except BackendUnavailable as exc:  # e.g. built by another tantivy version or
                 self._index, self._generation = None, name  # schema: a rebuild still works
                 self._error = exc
 
-    def _open_generation(self, name: str, *, create: bool) -> None:
+    def _open_generation(
+        self, name: str, *, create: bool, built: Vocabulary | None = None
+    ) -> None:
         folder = self.root / name
         folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -116,8 +119,10 @@ class TantivyBackend:
             ) from exc
         docs_mod.register(index)
         self._index, self._generation = index, name
-        self._vocabulary = Vocabulary(folder, self.analyzer)
-        self._vocabulary.refresh()
+        if built is None or built.path.parent != folder:
+            built = Vocabulary(folder, self.analyzer)
+        self._vocabulary = built
+        built.refresh()
         self._meta = self._meta_stamp()
 
     def _fresh(self) -> tantivy.Index:
@@ -207,7 +212,7 @@ class TantivyBackend:
             if progress and count % 100:
                 progress(count % 100)
             _write_pointer(self._pointer(), new)
-            self._open_current()
+            self._open_current(built=vocabulary)
             for folder in self.root.glob("g*"):
                 if folder.name != new and folder.is_dir():
                     shutil.rmtree(folder, ignore_errors=True)
