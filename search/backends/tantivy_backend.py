@@ -105,9 +105,7 @@ class TantivyBackend:
                 self._index, self._generation = None, name  # schema: a rebuild still works
                 self._error = exc
 
-    def _open_generation(
-        self, name: str, *, create: bool, built: Vocabulary | None = None
-    ) -> None:
+    def _open_generation(self, name: str, *, create: bool, built: Vocabulary | None = None) -> None:
         folder = self.root / name
         folder.mkdir(parents=True, exist_ok=True)
         try:
