@@ -204,9 +204,11 @@ class TantivyBackend:
             index.reload()
             searcher = index.searcher()
             vocabulary = Vocabulary(self.root / new, self.analyzer)
-            for field in FIELD_BOOSTS:  # every word the new generation holds
-                name = docs_mod.text_field(field)
-                vocabulary.add(term for term, _ in searcher.terms_with_prefix(name, ""))
+            vocabulary.add(  # every word the new generation holds
+                term
+                for field in FIELD_BOOSTS
+                for term, _ in searcher.terms_with_prefix(docs_mod.text_field(field), "")
+            )
             if progress and count % 100:
                 progress(count % 100)
             _write_pointer(self._pointer(), new)
@@ -250,10 +252,7 @@ class TantivyBackend:
                     if doc.record_id in held_ids:  # the same record twice: the first goes
                         flush()  # in before the delete of the second
                     stream.append(doc.record_id)
-                record, *pages = docs_mod.documents(doc, self.analyzer)
-                if words is not None:
-                    for text in docs_mod.texts(doc, self.analyzer):
-                        words.update(text.split())
+                record, *pages = docs_mod.documents(doc, self.analyzer, words)
                 stream.extend(pages)
                 if len(stream) >= FEED_BATCH:
                     feeder.put(stream)

@@ -50,8 +50,17 @@ def register(index: tantivy.Index) -> None:
     index.register_tokenizer(TOKENIZER, word_analyzer())
 
 
-def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
-    """The record's document followed by one document per page with text."""
+def documents(
+    doc: RecordDoc, analyzer: Analyzer, words: set[str] | None = None
+) -> list[tantivy.Document]:
+    """The record's document followed by one document per page with text; ``words``, when
+    given, collects the pieces of text indexed (for the vocabulary of an update)."""
+
+    def add(document: tantivy.Document, field: str, text: str) -> None:
+        document.add_text(text_field(field), text)
+        if words is not None:
+            words.update(text.split())
+
     record = tantivy.Document()
     record.add_text("kind", "record")
     record.add_integer("rid", doc.record_id)
@@ -84,11 +93,11 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
     for field, values in texts.items():
         for value in values:
             if value:
-                record.add_text(text_field(field), analyzer.index_text(value, lang))
+                add(record, field, analyzer.index_text(value, lang))
     if pages and doc.text == "\n".join([p.text for p in pages]):  # prepared already
-        record.add_text("text_t", "\n".join(prepared))
+        record.add_text("text_t", "\n".join(prepared))  # the pages' words, collected below
     elif doc.text:
-        record.add_text("text_t", analyzer.index_text(doc.text, lang))
+        add(record, "text", analyzer.index_text(doc.text, lang))
     out = [record]
     rid = doc.record_id
     for page, text in zip(pages, prepared, strict=True):
@@ -98,19 +107,8 @@ def documents(doc: RecordDoc, analyzer: Analyzer) -> list[tantivy.Document]:
         document.add_bytes(
             "data", f"{PAGE_MARK}{page.page_id} {rid} {page.order}\n{page.text}".encode()
         )
-        document.add_text("text_t", text)
+        add(document, "text", text)
         out.append(document)
-    return out
-
-
-def texts(doc: RecordDoc, analyzer: Analyzer) -> list[str]:
-    """The texts of a record as :func:`documents` indexes them (for its vocabulary)."""
-    lang = doc.lang
-    values = [doc.title, *doc.titles, *doc.subjects, *doc.creators, doc.description]
-    out = [analyzer.index_text(v, lang) for v in values if v]
-    out += [analyzer.index_text(p.text, p.lang or lang) for p in doc.pages if p.text]
-    if doc.text and doc.text != "\n".join([p.text for p in doc.pages if p.text]):
-        out.append(analyzer.index_text(doc.text, lang))
     return out
 
 

@@ -64,6 +64,19 @@ def test_a_reader_sees_another_writers_commit_at_once(tmp_path):
     assert total(reader, "tenun") == 1
 
 
+def test_an_update_brings_its_words_to_the_vocabulary_before_readers_see_it(tmp_path):
+    url = f"tantivy://{tmp_path / 'ix'}"
+    reader = open_backend(url)
+    writer = open_backend(url)
+    writer.rebuild([doc(1, "rumah lama")])
+    assert total(reader, "cerita") == 0
+    # words only an update brings: reached through old spellings and stems, not fuzzily
+    writer.index([doc(2, "Tjerita kerajaan Soerabaja"), paged(3, "buku", "Djalan ketjil")])
+    for query in ("cerita", "raja", "surabaya", "jalan", "kecil", '"jalan kecil"'):
+        assert total(reader, query) == 1, query
+    assert total(open_backend(url), "cerita") == 1  # a new process reads the same file
+
+
 def test_one_writer_at_a_time(tmp_path):
     from search.backends.tantivy_backend import TantivyBackend
 
