@@ -197,7 +197,7 @@ def compiled(backend, glossary):
     queries = {}
     for text, filters in QUERIES:
         plan = Plan(expand(parse(text), glossary), filters)
-        base = backend._base(plan, "record", FIELD_BOOSTS, backend._fresh().searcher())
+        base = backend._base(plan, FIELD_BOOSTS)
         queries[text, tuple(filters.items())] = (
             Q.boolean_query(base + filters_query(backend.schema, filters)),
             Q.boolean_query(base),
@@ -205,7 +205,7 @@ def compiled(backend, glossary):
 
     def run(text: str, filters: dict) -> None:
         query, unfiltered = queries[text, tuple(filters.items())]
-        searcher = backend._fresh().searcher()
+        searcher = backend._fresh()[0].searcher()  # the records index
         for _, address in searcher.search(query, 20).hits:
             searcher.doc(address)
         searcher.aggregate(unfiltered if filters else query, aggs)

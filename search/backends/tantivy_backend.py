@@ -1,10 +1,14 @@
 """The embedded backend: a tantivy index in a folder, one writer at a time.
 
-Layout: ``<path>/CURRENT`` names the live generation folder ``<path>/g<N>``. A rebuild
-writes ``g<N+1>`` beside it and switches ``CURRENT`` atomically, so searches never see
-an empty index; readers notice the switch on their next search. Writers (the worker,
+Layout: ``<path>/CURRENT`` names the live generation folder ``<path>/g<N>``, which holds
+two tantivy indexes, ``records`` (a document per record, searched for result lists and
+facets) and ``pages`` (a document per page, for search inside and hit boxes), and the
+generation's vocabulary. Each kind thus has its postings to itself (no record query steps
+over pages), and each index has its own writer thread. A rebuild writes ``g<N+1>``
+beside it and switches ``CURRENT`` atomically, so searches never see an empty index;
+readers notice the switch on their next search. Writers (the worker,
 ``warisan reindex``) take an exclusive lock on ``<path>/writer.lock``; a reader reloads
-as soon as the generation's ``meta.json`` changed (another process committed).
+as soon as a ``meta.json`` of the generation changed (another process committed).
 
 tantivy indexes the words of each text field as written (``F_t``, split and folded by its
 own tokenizer); each generation keeps a vocabulary of its distinct words with their keys
@@ -42,8 +46,7 @@ from search.glossary import Glossary
 from search.suggest import nearest
 
 HEAP = 64_000_000
-RECORD_RUN = 5_000  # record documents held back at most (see TantivyBackend._add)
-RUN_CHARS = 25_000_000  # text characters of the records held back at most
+PARTS = ("records", "pages")  # the two indexes of a generation
 FEED_BATCH = 500  # documents handed to the feeding thread at once
 FEED_QUEUE = 20  # batches waiting for tantivy at most (then the analysis waits)
 SUGGEST_FIELDS = ("title", "subject", "description", "text")
@@ -75,8 +78,8 @@ class TantivyBackend:
             ) from exc
         self._generation: str | None = None
         self._stamp: int | None = None
-        self._meta: tuple[int, int, int] | None = None
-        self._index: tantivy.Index | None = None
+        self._meta: tuple | None = None
+        self._index: tuple[tantivy.Index, tantivy.Index] | None = None  # records, pages
         self._vocabulary: Vocabulary | None = None
         self._words = docs_mod.word_analyzer()
         self._error: BackendUnavailable | None = None
@@ -107,25 +110,35 @@ class TantivyBackend:
 
     def _open_generation(self, name: str, *, create: bool, built: Vocabulary | None = None) -> None:
         folder = self.root / name
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            index = tantivy.Index(self.schema, path=str(folder), reuse=not create)
-        except (OSError, ValueError) as exc:
-            raise BackendUnavailable(
-                f"cannot open the tantivy index in {folder} ({exc}); run `warisan reindex`",
-                setting="SEARCH_URL",
-            ) from exc
-        docs_mod.register(index)
-        self._index, self._generation = index, name
+        indexes = []
+        for part in PARTS:
+            path = folder / part
+            if not create and not (path / "meta.json").exists():
+                raise BackendUnavailable(
+                    f"the search index in {folder} has no {part} index (an earlier layout, "
+                    "or not built); run `warisan reindex`",
+                    setting="SEARCH_URL",
+                )
+            try:
+                index = tantivy.Index(self.schema, path=str(_mkdir(path)), reuse=not create)
+            except (OSError, ValueError) as exc:
+                raise BackendUnavailable(
+                    f"cannot open the tantivy index in {path} ({exc}); run `warisan reindex`",
+                    setting="SEARCH_URL",
+                ) from exc
+            docs_mod.register(index)
+            indexes.append(index)
+        self._index, self._generation = (indexes[0], indexes[1]), name
         if built is None or built.path.parent != folder:
             built = Vocabulary(folder, self.analyzer)
         self._vocabulary = built
         built.refresh()
         self._meta = self._meta_stamp()
 
-    def _fresh(self) -> tantivy.Index:
-        """The live index, reopened when another process switched generations; raises
-        :class:`BackendUnavailable` (run ``warisan reindex``) when it cannot be read."""
+    def _fresh(self) -> tuple[tantivy.Index, tantivy.Index]:
+        """The live indexes (records, pages), reopened when another process switched
+        generations; raises :class:`BackendUnavailable` (run ``warisan reindex``) when it
+        cannot be read."""
         try:
             stamp = self._pointer().stat().st_mtime_ns
         except OSError:
@@ -138,7 +151,8 @@ class TantivyBackend:
             )
         meta = self._meta_stamp()
         if meta != self._meta:  # another process committed: see it now, not after a delay
-            self._index.reload()
+            for index in self._index:
+                index.reload()
             self.vocabulary.refresh()
             self._meta = meta
         return self._index
@@ -150,26 +164,27 @@ class TantivyBackend:
             raise BackendUnavailable("the search index is closed", setting="SEARCH_URL")
         return self._vocabulary
 
-    def _meta_stamp(self) -> tuple[int, int, int] | None:
-        """Identity of the generation's meta.json (tantivy replaces it at every commit)."""
+    def _meta_stamp(self) -> tuple | None:
+        """Identity of the generation's meta.json files (tantivy replaces one at every
+        commit of its index)."""
         try:
-            st = (self.root / (self._generation or "") / "meta.json").stat()
+            folder = self.root / (self._generation or "")
+            stats = [(folder / part / "meta.json").stat() for part in PARTS]
         except OSError:
             return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return tuple((st.st_ino, st.st_mtime_ns, st.st_size) for st in stats)
 
     # -- writing -------------------------------------------------------------------------
 
     def index(self, docs: Iterable[RecordDoc]) -> int:
         with writer_lock(self.root, self.lock_timeout):
-            index = self._fresh()
-            writer = _writer(index, HEAP)
+            indexes = self._fresh()
+            writers = [_writer(index, HEAP) for index in indexes]
             words: set[str] = set()
-            count = self._add(writer, docs, replace=True, words=words)
+            count = self._add(writers, docs, replace=True, words=words)
             # the words first: a reader that sees the commit finds them
             self.vocabulary.add(self._indexed_words(words))
-            _commit(writer)
-            index.reload()
+            _commit(writers, indexes)
             self._meta = self._meta_stamp()
         return count
 
@@ -182,12 +197,12 @@ class TantivyBackend:
         if not ids:
             return
         with writer_lock(self.root, self.lock_timeout):
-            index = self._fresh()
-            writer = _writer(index, HEAP)
-            for record_id in ids:
-                writer.delete_documents_by_term("rid", int(record_id))
-            _commit(writer)
-            index.reload()
+            indexes = self._fresh()
+            writers = [_writer(index, HEAP) for index in indexes]
+            for writer in writers:
+                for record_id in ids:
+                    writer.delete_documents_by_term("rid", int(record_id))
+            _commit(writers, indexes)
 
     def rebuild(self, docs: Iterable[RecordDoc], progress: Progress | None = None) -> int:
         with writer_lock(self.root, self.lock_timeout):
@@ -196,18 +211,20 @@ class TantivyBackend:
             old = self._generation or "g0"
             new = f"g{int(old[1:]) + 1}"
             shutil.rmtree(self.root / new, ignore_errors=True)
-            index = tantivy.Index(self.schema, path=str(_mkdir(self.root / new)), reuse=False)
-            docs_mod.register(index)
-            writer = _writer(index, 4 * HEAP)
-            count = self._add(writer, docs, progress=progress)
-            _commit(writer)
-            index.reload()
-            searcher = index.searcher()
+            indexes = []
+            for part in PARTS:
+                index = tantivy.Index(self.schema, path=str(_mkdir(self.root / new / part)))
+                docs_mod.register(index)
+                indexes.append(index)
+            writers = [_writer(index, 2 * HEAP) for index in indexes]
+            count = self._add(writers, docs, progress=progress)
+            _commit(writers, indexes)
             vocabulary = Vocabulary(self.root / new, self.analyzer)
             vocabulary.add(  # every word the new generation holds
                 term
+                for index in indexes
                 for field in FIELD_BOOSTS
-                for term, _ in searcher.terms_with_prefix(docs_mod.text_field(field), "")
+                for term, _ in index.searcher().terms_with_prefix(docs_mod.text_field(field), "")
             )
             if progress and count % 100:
                 progress(count % 100)
@@ -220,54 +237,47 @@ class TantivyBackend:
 
     def _add(
         self,
-        writer: tantivy.IndexWriter,
+        writers: list[tantivy.IndexWriter],
         docs: Iterable[RecordDoc],
         *,
         replace: bool = False,
         progress: Progress | None = None,
         words: set[str] | None = None,
     ) -> int:
-        """Add the documents of records (replacing earlier ones). Pages go to tantivy as
-        they come (from a thread of its own, see :class:`_Feeder`), record documents are
-        held back and added in runs, so that records lie together in the index and a
-        record query's unions and phrases skip the pages between them. ``words`` collects
-        the pieces of text indexed (for the vocabulary of an update)."""
-        stream: list[tantivy.Document | int] = []  # pages, and record ids to delete first
-        held: list[tantivy.Document] = []
-        held_ids: set[int] = set()
-        chars = count = 0
-        feeder = _Feeder(writer)
-
-        def flush() -> None:
-            nonlocal chars, stream, held
-            feeder.put(stream)
-            feeder.put(held)
-            stream, held = [], []
-            held_ids.clear()
-            chars = 0
-
+        """Add the documents of records (replacing earlier ones): the record's to the
+        records index, its pages' to the pages index, each handed over from a thread of its
+        own (see :class:`_Feeder`). ``words`` collects the pieces of text indexed (for the
+        vocabulary of an update)."""
+        records: list[tantivy.Document | int] = []  # documents, and record ids to delete first
+        pages: list[tantivy.Document | int] = []
+        count = 0
+        feeders = [_Feeder(writer) for writer in writers]
         try:
             for doc in docs:
                 if replace:
-                    if doc.record_id in held_ids:  # the same record twice: the first goes
-                        flush()  # in before the delete of the second
-                    stream.append(doc.record_id)
-                record, *pages = docs_mod.documents(doc, self.analyzer, words)
-                stream.extend(pages)
-                if len(stream) >= FEED_BATCH:
-                    feeder.put(stream)
-                    stream = []
-                held.append(record)
-                held_ids.add(doc.record_id)
-                chars += len(doc.text)
-                if len(held) >= RECORD_RUN or chars >= RUN_CHARS:
-                    flush()
+                    records.append(doc.record_id)
+                    pages.append(doc.record_id)
+                record, *more = docs_mod.documents(doc, self.analyzer, words)
+                records.append(record)
+                pages += more
+                if len(pages) >= FEED_BATCH or len(records) >= FEED_BATCH:
+                    feeders[0].put(records)
+                    feeders[1].put(pages)
+                    records, pages = [], []
                 count += 1
                 if progress and count % 100 == 0:
                     progress(100)
-            flush()
+            feeders[0].put(records)
+            feeders[1].put(pages)
         finally:
-            feeder.close()
+            errors = []
+            for feeder in feeders:
+                try:
+                    feeder.close()
+                except BaseException as exc:  # the first writer's error is raised
+                    errors.append(exc)
+            if errors:
+                raise errors[0]
         return count
 
     def clear(self) -> None:
@@ -275,9 +285,8 @@ class TantivyBackend:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _builder(
-        self, plan: Plan, boosts: dict[str, float], searcher: tantivy.Searcher
-    ) -> QueryBuilder:
+    def _builder(self, plan: Plan, boosts: dict[str, float]) -> QueryBuilder:
+        searchers = [index.searcher() for index in self._fresh()]
         return QueryBuilder(
             self.schema,
             self.analyzer,
@@ -285,21 +294,18 @@ class TantivyBackend:
             boosts,
             fuzzy=plan.fuzzy,
             expand=plan.expand,
-            doc_freq=lambda word: searcher.doc_freq("text_t", word),
+            doc_freq=lambda word: sum(s.doc_freq("text_t", word) for s in searchers),
         )
 
-    def _base(
-        self, plan: Plan, kind: str, boosts: dict[str, float], searcher: tantivy.Searcher
-    ) -> list:
-        """Must-clauses: the document kind and the plan's tree (filters apart)."""
-        clauses = [(Occur.Must, Q.term_query(self.schema, "kind", kind))]
-        if plan.node is not None:
-            clauses.append((Occur.Must, self._builder(plan, boosts, searcher).build(plan.node)))
-        return clauses
+    def _base(self, plan: Plan, boosts: dict[str, float]) -> list:
+        """The must-clause of the plan's tree (filters apart); everything when it has none."""
+        if plan.node is None:
+            return [(Occur.Must, Q.all_query())]
+        return [(Occur.Must, self._builder(plan, boosts).build(plan.node))]
 
     def search(self, plan: Plan) -> Matches:
-        searcher = self._fresh().searcher()
-        base = self._base(plan, "record", FIELD_BOOSTS, searcher)
+        searcher = self._fresh()[0].searcher()
+        base = self._base(plan, FIELD_BOOSTS)
         query = Q.boolean_query(base + filters_query(self.schema, plan.filters))
         try:
             result = _run(searcher, query, plan)
@@ -316,8 +322,8 @@ class TantivyBackend:
         ids = [int(i) for i in record_ids]
         if plan.node is None or not ids:
             return []
-        searcher = self._fresh().searcher()
-        clauses = self._base(plan, "page", {"text": 1.0}, searcher)
+        searcher = self._fresh()[1].searcher()
+        clauses = self._base(plan, {"text": 1.0})
         clauses.append((Occur.Must, Q.term_set_query(self.schema, "rid", ids)))
         result = searcher.search(Q.boolean_query(clauses), limit, count=False)
         out = []
@@ -335,7 +341,7 @@ class TantivyBackend:
         return out
 
     def suggest(self, words: list[str]) -> dict[str, str]:
-        searcher = self._fresh().searcher()
+        searcher = self._fresh()[0].searcher()
         vocabulary = self.vocabulary
         fields = [docs_mod.text_field(f) for f in SUGGEST_FIELDS]
         out = {}
@@ -355,8 +361,7 @@ class TantivyBackend:
         return out
 
     def count(self) -> int:
-        searcher = self._fresh().searcher()
-        return searcher.search(Q.term_query(self.schema, "kind", "record"), 1, count=True).count
+        return self._fresh()[0].searcher().num_docs
 
     def close(self) -> None:
         self._index = None
@@ -435,9 +440,15 @@ def _writer(index: tantivy.Index, heap: int) -> tantivy.IndexWriter:
         raise BackendUnavailable(f"the tantivy index is locked by another writer: {exc}") from exc
 
 
-def _commit(writer: tantivy.IndexWriter) -> None:
-    writer.commit()
-    writer.wait_merging_threads()
+def _commit(writers: list[tantivy.IndexWriter], indexes) -> None:
+    """Commit the pages first, then the records (a record found has its pages), and
+    reload both."""
+    for writer in reversed(writers):
+        writer.commit()
+    for writer in writers:
+        writer.wait_merging_threads()
+    for index in indexes:
+        index.reload()
 
 
 def _mkdir(folder: Path) -> Path:

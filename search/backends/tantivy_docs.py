@@ -19,9 +19,8 @@ PAGE_MARK = "p:"  # a page's stored data: "p:<page id> <record id> <order>" and 
 
 
 def build_schema() -> tantivy.Schema:
-    """The schema: kind, ids, facet fields, sort keys, stored data, analysed text fields."""
+    """The schema (one for both indexes): ids, facet fields, sort keys, stored data, text."""
     b = tantivy.SchemaBuilder()
-    b.add_text_field("kind", tokenizer_name="raw", fast=True)
     b.add_integer_field("rid", stored=False, indexed=True, fast=True)
     b.add_integer_field("year", indexed=True, fast=True)
     for field in FACET_FIELDS:
@@ -62,7 +61,6 @@ def documents(
             words.update(text.split())
 
     record = tantivy.Document()
-    record.add_text("kind", "record")
     record.add_integer("rid", doc.record_id)
     if doc.year is not None:
         record.add_integer("year", doc.year)
@@ -102,7 +100,6 @@ def documents(
     rid = doc.record_id
     for page, text in zip(pages, prepared, strict=True):
         document = tantivy.Document()
-        document.add_text("kind", "page")
         document.add_integer("rid", rid)
         document.add_bytes(
             "data", f"{PAGE_MARK}{page.page_id} {rid} {page.order}\n{page.text}".encode()

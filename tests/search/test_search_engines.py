@@ -92,7 +92,7 @@ def test_one_writer_at_a_time(tmp_path):
 def test_an_unreadable_index_says_to_reindex_and_reindex_repairs_it(tmp_path):
     url = f"tantivy://{tmp_path / 'ix'}"
     open_backend(url).index([doc(1, "x")])
-    (tmp_path / "ix" / "g1" / "meta.json").write_text("{not json")
+    (tmp_path / "ix" / "g1" / "records" / "meta.json").write_text("{not json")
     backend = open_backend(url)  # the portal still starts
     with pytest.raises(BackendUnavailable, match="warisan reindex"):
         backend.search(Plan(parse("x")))
@@ -182,11 +182,10 @@ def paged(rid: int, title: str, *texts: str) -> RecordDoc:
     )
 
 
-def test_records_held_back_in_runs_still_own_their_pages(tmp_path, monkeypatch):
+def test_records_and_pages_fed_apart_still_own_each_other(tmp_path, monkeypatch):
     import search.backends.tantivy_backend as tantivy_backend
 
-    monkeypatch.setattr(tantivy_backend, "RECORD_RUN", 2)  # several runs of held-back records
-    monkeypatch.setattr(tantivy_backend, "FEED_BATCH", 2)  # and of documents handed over
+    monkeypatch.setattr(tantivy_backend, "FEED_BATCH", 2)  # many batches handed over
     backend = open_backend(f"tantivy://{tmp_path / 'ix'}")
     records = [paged(r, f"judul {r}", f"sungai {r}", "kapal", "rumah panjang") for r in (1, 2, 3)]
     assert backend.rebuild(records) == 3
