@@ -10,6 +10,7 @@ Vocabulary of ``Record.type``: see :data:`RECORD_TYPES`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +28,35 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class ObjectStatus(enum.StrEnum):
+    """Where a digital object is: waiting for its file, file stored, split into pages, failed."""
+
+    PENDING = "pending"
+    STORED = "stored"
+    INGESTED = "ingested"
+    FAILED = "failed"
+
+
+class OcrStatus(enum.StrEnum):
+    """Where a page's reading is: waiting, claimed by a worker, read (or text layer), failed."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RunStatus(enum.StrEnum):
+    """How a harvest run stands or ended."""
+
+    RUNNING = "running"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+    PARTIAL = "partial"
+    COMPLETED = "completed"
+
 
 RECORD_TYPES = (
     "text",
@@ -197,7 +227,7 @@ class DigitalObject(Base):
     source_url: Mapped[str | None] = mapped_column(String(2000))
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey("file.sha256"))
     label: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=ObjectStatus.PENDING)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -234,7 +264,7 @@ class Page(Base):
     text_source: Mapped[str | None] = mapped_column(String(16))
     # (both indexed: the OCR cache finds a page read before by its key, and the queue's
     # recovery and status counts select by status; without them each is a table scan)
-    ocr_status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    ocr_status: Mapped[str] = mapped_column(String(16), default=OcrStatus.PENDING, index=True)
     ocr_key: Mapped[str | None] = mapped_column(String(64), index=True)
     ocr_error: Mapped[str | None] = mapped_column(Text)
     ocr_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -252,7 +282,7 @@ class HarvestRun(Base):
         ForeignKey("partner.id", ondelete="CASCADE"), index=True
     )
     mode: Mapped[str] = mapped_column(String(16), default="incremental")
-    status: Mapped[str] = mapped_column(String(24), default="running")
+    status: Mapped[str] = mapped_column(String(24), default=RunStatus.RUNNING)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     from_date: Mapped[str | None] = mapped_column(String(32))
