@@ -205,7 +205,7 @@ def compiled(backend, glossary):
 
     def run(text: str, filters: dict) -> None:
         query, unfiltered = queries[text, tuple(filters.items())]
-        searcher = backend._fresh()[0].searcher()  # the records index
+        searcher = backend.generations.fresh()[0].searcher()  # the records index
         for _, address in searcher.search(query, 20).hits:
             searcher.doc(address)
         searcher.aggregate(unfiltered if filters else query, aggs)

@@ -183,9 +183,9 @@ def paged(rid: int, title: str, *texts: str) -> RecordDoc:
 
 
 def test_records_and_pages_fed_apart_still_own_each_other(tmp_path, monkeypatch):
-    import search.backends.tantivy_backend as tantivy_backend
+    import search.backends.tantivy_writer as tantivy_writer
 
-    monkeypatch.setattr(tantivy_backend, "FEED_BATCH", 2)  # many batches handed over
+    monkeypatch.setattr(tantivy_writer, "FEED_BATCH", 2)  # many batches handed over
     backend = open_backend(f"tantivy://{tmp_path / 'ix'}")
     records = [paged(r, f"judul {r}", f"sungai {r}", "kapal", "rumah panjang") for r in (1, 2, 3)]
     assert backend.rebuild(records) == 3
@@ -201,7 +201,7 @@ def test_records_and_pages_fed_apart_still_own_each_other(tmp_path, monkeypatch)
 
 
 def test_feeding_thread_keeps_order_and_raises_the_writers_error_in_the_caller():
-    from search.backends.tantivy_backend import _Feeder
+    from search.backends.tantivy_writer import Feeder
 
     class Writer:  # stands in for tantivy's writer: records calls, fails on "bad"
         def __init__(self):
@@ -216,14 +216,14 @@ def test_feeding_thread_keeps_order_and_raises_the_writers_error_in_the_caller()
             self.calls.append((field, value))
 
     writer = Writer()
-    feeder = _Feeder(writer)
+    feeder = Feeder(writer)
     feeder.put([7, "page a", "page b"] + [f"p{n}" for n in range(1200)])
     feeder.put(["record 7"])
     feeder.close()
     assert writer.calls[:3] == [("rid", 7), "page a", "page b"]
     assert writer.calls[-1] == "record 7" and len(writer.calls) == 1204
 
-    failing = _Feeder(Writer())
+    failing = Feeder(Writer())
     failing.put(["ok", "bad", "never"])
     with pytest.raises(ValueError, match="rejected"):
         failing.close()
