@@ -79,6 +79,21 @@ class OAIProtocolError(HarvestError):
     """A partner's OAI-PMH endpoint answered with an OAI error or a broken response."""
 
 
+class OAIRequestError(WarisanError):
+    """A request to the portal's OAI-PMH provider that the protocol answers with an error.
+
+    ``code`` is the protocol's error code (``badArgument``, ``badResumptionToken``…).
+    OAI-PMH reports errors inside a normal response document, so ``status`` is 200 and
+    the provider renders the error itself as OAI-PMH XML.
+    """
+
+    status = 200
+
+    def __init__(self, code: str, message: str, **fields: Any) -> None:
+        super().__init__(message, code=code, **fields)
+        self.code = code
+
+
 class UnsafeURL(HarvestError):
     """A URL points somewhere we must not fetch (a private address, a host not allowed)."""
 

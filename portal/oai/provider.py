@@ -1,7 +1,9 @@
 """The OAI-PMH 2.0 verbs: request arguments in, an ``<OAI-PMH>`` document out.
 
 :func:`respond` checks the arguments as the protocol demands (badVerb, badArgument,
-repeated arguments, exclusive resumptionToken) and answers every error as OAI-PMH XML.
+repeated arguments, exclusive resumptionToken) and answers every
+:class:`~catalog.errors.OAIRequestError` (a bad token's :class:`~portal.oai.tokens.TokenError`
+included) as OAI-PMH XML in the response document.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from catalog.errors import OAIRequestError
 from catalog.models import Record, utcnow
 from catalog.store import Catalog
 from portal.oai import formats, repository, tokens
@@ -32,15 +35,6 @@ VERBS = {
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
 }
 """verb → (required arguments, optional arguments)."""
-
-
-class OAIError(Exception):
-    """An OAI-PMH error answered in the response (``code`` is the protocol's code)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,7 +73,7 @@ def respond(catalog: Catalog, settings: Settings, args: dict[str, list[str]]) ->
         for key, value in values.items():
             request_el.set(key, value)
         HANDLERS[verb](root, catalog, settings, values)
-    except OAIError as exc:
+    except OAIRequestError as exc:
         if exc.code in ("badVerb", "badArgument"):
             request_el.attrib.clear()
         del root[2:]
@@ -90,7 +84,7 @@ def respond(catalog: Catalog, settings: Settings, args: dict[str, list[str]]) ->
 def _check(args: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
     verbs = args.get("verb", [])
     if len(verbs) != 1 or verbs[0] not in VERBS:
-        raise OAIError("badVerb", "the verb is missing, repeated or not an OAI-PMH verb")
+        raise OAIRequestError("badVerb", "the verb is missing, repeated or not an OAI-PMH verb")
     verb = verbs[0]
     required, optional = VERBS[verb]
     values: dict[str, str] = {}
@@ -98,17 +92,17 @@ def _check(args: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
         if key == "verb":
             continue
         if key not in required | optional:
-            raise OAIError("badArgument", f"{verb} does not take the argument {key!r}")
+            raise OAIRequestError("badArgument", f"{verb} does not take the argument {key!r}")
         if len(items) != 1:
-            raise OAIError("badArgument", f"the argument {key!r} is repeated")
+            raise OAIRequestError("badArgument", f"the argument {key!r} is repeated")
         values[key] = items[0]
     if "resumptionToken" in values:
         if len(values) > 1:
-            raise OAIError("badArgument", "resumptionToken must be the only argument")
+            raise OAIRequestError("badArgument", "resumptionToken must be the only argument")
     else:
         missing = required - set(values)
         if missing:
-            raise OAIError("badArgument", f"{verb} needs {', '.join(sorted(missing))}")
+            raise OAIRequestError("badArgument", f"{verb} needs {', '.join(sorted(missing))}")
     return verb, {"verb": verb, **values}
 
 
@@ -139,14 +133,16 @@ def _record_id(settings: Settings, identifier: str) -> int:
     prefix = f"oai:{settings.repository_id}:"
     tail = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
     if not tail.isdigit():
-        raise OAIError("idDoesNotExist", f"{identifier!r} is not an identifier of this repository")
+        raise OAIRequestError(
+            "idDoesNotExist", f"{identifier!r} is not an identifier of this repository"
+        )
     return int(tail)
 
 
 def _lookup(catalog: Catalog, settings: Settings, identifier: str) -> Record:
     record = repository.get(catalog, _record_id(settings, identifier))
     if record is None:
-        raise OAIError("idDoesNotExist", f"no record {identifier!r}")
+        raise OAIRequestError("idDoesNotExist", f"no record {identifier!r}")
     return record
 
 
@@ -163,7 +159,7 @@ def _list_formats(root, catalog: Catalog, settings: Settings, values) -> None:
 
 def _list_sets(root, catalog: Catalog, settings: Settings, values) -> None:
     if "resumptionToken" in values:
-        raise OAIError("badResumptionToken", "ListSets is answered in one response")
+        raise OAIRequestError("badResumptionToken", "ListSets is answered in one response")
     element = _sub(root, "ListSets")
     for spec, name in repository.list_sets(catalog):
         item = _sub(element, "set")
@@ -191,7 +187,9 @@ def _record(parent, record: Record, settings: Settings, prefix: str) -> None:
 
 def _check_prefix(prefix: str) -> None:
     if prefix not in formats.FORMATS:
-        raise OAIError("cannotDisseminateFormat", f"metadataPrefix {prefix!r} is not offered")
+        raise OAIRequestError(
+            "cannotDisseminateFormat", f"metadataPrefix {prefix!r} is not offered"
+        )
 
 
 def _get_record(root, catalog: Catalog, settings: Settings, values) -> None:
@@ -217,30 +215,27 @@ def _parse_date(value: str | None, *, end: bool) -> tuple[dt.datetime | None, st
             return (moment + dt.timedelta(seconds=1) if end else moment), "second"
     except ValueError:
         pass
-    raise OAIError("badArgument", f"{value!r} is not a date in {GRANULARITY} or YYYY-MM-DD")
+    raise OAIRequestError("badArgument", f"{value!r} is not a date in {GRANULARITY} or YYYY-MM-DD")
 
 
 def _selection(catalog: Catalog, set_spec, from_, until) -> repository.Selection:
     start, start_kind = _parse_date(from_, end=False)
     end, end_kind = _parse_date(until, end=True)
     if start_kind and end_kind and start_kind != end_kind:
-        raise OAIError("badArgument", "from and until must have the same granularity")
+        raise OAIRequestError("badArgument", "from and until must have the same granularity")
     if start and end and start >= end:
-        raise OAIError("badArgument", "from is later than until")
+        raise OAIRequestError("badArgument", "from is later than until")
     if set_spec is not None and not repository.known_set(catalog, set_spec):
-        raise OAIError("badArgument", f"there is no set {set_spec!r}")
+        raise OAIRequestError("badArgument", f"there is no set {set_spec!r}")
     return repository.Selection(set_spec, start, end)
 
 
 def _list(root, catalog: Catalog, settings: Settings, values) -> None:
     verb = values["verb"]
     if "resumptionToken" in values:
-        try:
-            pos = tokens.decode(values["resumptionToken"], settings.secret, settings.token_ttl)
-        except tokens.TokenError as exc:
-            raise OAIError("badResumptionToken", str(exc)) from exc
+        pos = tokens.decode(values["resumptionToken"], settings.secret, settings.token_ttl)
         if pos.verb != verb:
-            raise OAIError("badResumptionToken", f"this token belongs to {pos.verb}")
+            raise OAIRequestError("badResumptionToken", f"this token belongs to {pos.verb}")
         prefix, set_spec, from_, until = pos.prefix, pos.set_spec, pos.from_, pos.until
         after, cursor, size = (pos.last_changed, pos.last_id), pos.cursor, pos.size
     else:
@@ -251,7 +246,7 @@ def _list(root, catalog: Catalog, settings: Settings, values) -> None:
     selection = _selection(catalog, set_spec, from_, until)
     rows = repository.page(catalog, selection, after, settings.page_size + 1)
     if not rows and after is None:
-        raise OAIError("noRecordsMatch", "no record matches these arguments")
+        raise OAIRequestError("noRecordsMatch", "no record matches these arguments")
     size = repository.count(catalog, selection) if size is None else size
     more, rows = len(rows) > settings.page_size, rows[: settings.page_size]
     element = _sub(root, verb)

@@ -14,14 +14,16 @@ import datetime as dt
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from catalog.errors import OAIRequestError
+
 SALT = "warisan-oai-resumption"
 
 
-class TokenError(Exception):
-    """The token is unknown, edited or expired (``expired`` says which)."""
+class TokenError(OAIRequestError):
+    """The token is unknown, edited or expired (``expired`` says which): ``badResumptionToken``."""
 
     def __init__(self, message: str, *, expired: bool = False) -> None:
-        super().__init__(message)
+        super().__init__("badResumptionToken", message, expired=expired)
         self.expired = expired
 
 

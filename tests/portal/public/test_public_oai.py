@@ -225,3 +225,15 @@ def test_from_until_select_by_datestamp(oai, library):
         error_code(oai(verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2999-01-01"}))
         == "noRecordsMatch"
     )
+
+
+def test_provider_errors_are_warisan_errors_with_a_code():
+    from catalog.errors import OAIRequestError, WarisanError
+    from portal.oai import tokens
+
+    with pytest.raises(tokens.TokenError) as caught:
+        tokens.decode("forged", "secret", 60)
+    error = caught.value
+    assert isinstance(error, OAIRequestError) and isinstance(error, WarisanError)
+    assert error.code == "badResumptionToken" and error.status == 200
+    assert error.to_dict()["code"] == "badResumptionToken" and not error.expired
