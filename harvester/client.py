@@ -1,13 +1,23 @@
-"""The HTTP side of harvesting, on sickle's request layer.
+"""The HTTP side of harvesting: one OAI-PMH request, with our limits, as raw bytes.
 
-:class:`PartnerClient` is a :class:`sickle.Sickle` whose ``_request`` streams each
-response under a total deadline and a size cap, and whose ``harvest`` retries timeouts,
-connection errors, 429 and 5xx with exponential backoff and ``Retry-After`` (seconds or
-an HTTP date), under a cap on the total waiting, with a politeness pause between
-requests. It returns a :class:`RawResponse` (status, bytes, seconds) and never parses:
-sickle's own lxml parser is not hardened, so parsing happens in :mod:`harvester.xmlsafe`.
-A non-200 answer is still returned when it is not retryable, because some providers
-(Zenodo: 422) send OAI errors that way.
+:class:`PartnerClient` sends each request through one :class:`requests.Session`
+(kept-alive connections), streams the response under a total deadline and a size cap,
+and retries timeouts, connection errors, 429 and 5xx with exponential backoff and
+``Retry-After`` (seconds or an HTTP date), under a cap on the total waiting, with a
+politeness pause between requests. It returns a :class:`RawResponse` (status, bytes,
+seconds) and never parses. A non-200 answer is still returned when it is not retryable,
+because some providers (Zenodo: 422) send OAI errors that way. Every ``requests`` error
+that is not retried is raised as :class:`~catalog.errors.HarvestError`.
+
+It composes over ``requests`` rather than subclassing :class:`sickle.Sickle`, because
+none of sickle's extension points gives what a harvest needs: ``Sickle.harvest`` parses
+every answer with its own lxml parser (not hardened; we parse the raw bytes with
+:mod:`harvester.xmlsafe`), reads ``Retry-After`` only on a 503 and only as whole
+seconds, never retries a timeout, has no cap on the total wait, and sends each request
+without a session, a total deadline or a size cap; and its iterators follow resumption
+tokens by themselves, where our walk checkpoints each page, restarts after
+``badResumptionToken`` and fetches ahead in a second process. Sickle stays the baseline
+of ``bench/harvest.py`` and the reference client of the demo server's tests.
 """
 
 from __future__ import annotations
@@ -20,7 +30,6 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from sickle import Sickle
 
 from catalog.errors import HarvestError
 from harvester.settings import HarvestSettings
@@ -50,8 +59,8 @@ class RawResponse:
     attempts: int
 
 
-class PartnerClient(Sickle):
-    """A sickle client with our timeouts, retries, caps and politeness."""
+class PartnerClient:
+    """An OAI-PMH client of one endpoint with our timeouts, retries, caps and politeness."""
 
     def __init__(
         self,
@@ -61,12 +70,7 @@ class PartnerClient(Sickle):
         delay: float = 0.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        super().__init__(
-            endpoint,
-            max_retries=settings.max_retries,
-            retry_status_codes=sorted(RETRY_STATUSES),
-            default_retry_after=int(settings.backoff_base),
-        )
+        self.endpoint = endpoint
         self.settings = settings
         self.delay = settings.politeness_delay if settings.politeness_delay is not None else delay
         self.sleep = sleep
@@ -81,13 +85,13 @@ class PartnerClient(Sickle):
     def close(self) -> None:
         self.session.close()
 
-    def _request(self, kwargs: dict[str, Any]) -> requests.Response:
+    def _get(self, params: dict[str, Any]) -> requests.Response:
         """One GET, streamed under a total deadline and the page size cap."""
         self._polite()
         started = time.monotonic()
         deadline = started + self.settings.request_timeout
         timeout = (self.settings.connect_timeout, self.settings.request_timeout)
-        response = self.session.get(self.endpoint, params=kwargs, timeout=timeout, stream=True)
+        response = self.session.get(self.endpoint, params=params, timeout=timeout, stream=True)
         try:
             chunks, size = [], 0
             for chunk in response.iter_content(64 * 1024):
@@ -126,14 +130,15 @@ class PartnerClient(Sickle):
         """
         self._last_request = max(self._last_request, when)
 
-    def harvest(self, **kwargs: Any) -> RawResponse:  # type: ignore[override]
+    def harvest(self, **params: str) -> RawResponse:
         """Send one OAI-PMH request with retries; returns the raw answer.
 
+        ``params`` are the request's arguments (``from`` is passed as ``**{"from": …}``).
         Raises :class:`HarvestError` when retries or the total wait are exhausted.
         """
         started = time.monotonic()
         for attempt in range(self.settings.max_retries + 1):
-            problem, wait = self._attempt(kwargs, attempt)
+            problem, wait = self._attempt(params, attempt)
             if isinstance(problem, RawResponse):
                 return dataclasses.replace(
                     problem, seconds=time.monotonic() - started, attempts=attempt + 1
@@ -154,10 +159,10 @@ class PartnerClient(Sickle):
             url=self.endpoint,
         )
 
-    def _attempt(self, kwargs: dict[str, Any], attempt: int) -> tuple[Any, float]:
+    def _attempt(self, params: dict[str, str], attempt: int) -> tuple[Any, float]:
         backoff = min(self.settings.backoff_base * 2**attempt, self.settings.backoff_max)
         try:
-            response = self._request(dict(kwargs))
+            response = self._get(params)
         except _RETRY_EXCEPTIONS as exc:
             return f"{type(exc).__name__}: {exc}", backoff
         except requests.RequestException as exc:
