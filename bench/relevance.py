@@ -30,7 +30,9 @@ def main() -> None:
     results = {}
     for name, plain in (("plain", True), ("ours", False)):
         backend = open_backend(f"tantivy://{folder / name}", glossary=glossary, plain=plain)
-        service = SearchService(catalog, backend, glossary=glossary)
+        service = SearchService(
+            catalog, backend, glossary=glossary, max_results=10_000, page_hits=3
+        )
         service.reindex()
         results[name] = relevance.evaluate(service)
         if not plain:

@@ -42,19 +42,10 @@ class Services:
     @functools.cached_property
     def search(self):
         """The search service on ``SEARCH_URL`` (:class:`search.service.SearchService`)."""
-        from search import glossary
-        from search.backends import open_backend
         from search.service import SearchService
+        from search.settings import SearchSettings
 
-        terms = glossary.load(self.config.get("SEARCH_GLOSSARY"))
-        backend = open_backend(self.config["SEARCH_URL"], glossary=terms)
-        return SearchService(
-            self.catalog,
-            backend,
-            glossary=terms,
-            max_results=self.config.get("SEARCH_MAX_RESULTS", 10_000),
-            page_hits=self.config.get("SEARCH_PAGE_HITS", 3),
-        )
+        return SearchService.from_settings(self.catalog, SearchSettings.from_config(self.config))
 
     def close(self) -> None:
         """Release connections (tests and CLI teardown)."""
@@ -65,9 +56,9 @@ class Services:
 
 
 def init_app(app: Flask) -> Services:
-    from search.backends import check_url
+    from search.settings import SearchSettings
 
-    check_url(app.config["SEARCH_URL"])  # an unknown engine or missing package fails at start
+    SearchSettings.from_config(app.config)  # a bad SEARCH_URL or missing package fails at start
     services = Services(app.config)
     app.extensions[EXTENSION] = services
     return services

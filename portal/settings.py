@@ -42,13 +42,15 @@ def derive_defaults(app: Flask) -> None:
 
 SCHEMES = {
     "DATABASE_URL": ("sqlite", "postgresql", "postgresql+psycopg"),
-    "SEARCH_URL": ("tantivy", "http", "https"),
     "QUEUE_URL": ("sqlite", "redis", "rediss", "memory"),
 }
 
 
 def validate(config) -> None:
-    """Raise :class:`ConfigError` naming the first setting whose value is unusable."""
+    """Raise :class:`ConfigError` naming the first setting whose value is unusable.
+
+    ``SEARCH_URL`` is checked apart, by :func:`search.backends.parse_search_url`, when
+    the services are set up (:func:`portal.services.init_app`)."""
     for name, schemes in SCHEMES.items():
         value = config.get(name)
         if not isinstance(value, str) or urlsplit(value).scheme not in schemes:

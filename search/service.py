@@ -18,12 +18,15 @@ from catalog.models import Page, Record
 from catalog.store import Catalog
 from search import documents
 from search.analysis import Analyzer
+from search.backends import open_backend
 from search.backends.base import Matches, Plan, SearchBackend
 from search.expand import expand, relax
 from search.glossary import Glossary
+from search.glossary import load as load_glossary
 from search.highlight import Matcher, boxes, highlight_value, query_words, snippet
 from search.query import parse
 from search.results import facet_values, page_hits_by_record
+from search.settings import SearchSettings
 from search.types import FACET_FIELDS, SORTS, Hit, PageHit, SearchQuery, SearchResult
 
 MAX_PAGE_SIZE = 100
@@ -39,10 +42,12 @@ class SearchService:
         backend: SearchBackend,
         *,
         glossary: Glossary | None = None,
-        max_results: int = 10_000,
-        page_hits: int = 3,
+        max_results: int,
+        page_hits: int,
         batch: int = 200,
     ) -> None:
+        """``max_results`` and ``page_hits`` as in :class:`search.settings.SearchSettings`
+        (their defaults are the portal's config)."""
         self.catalog = catalog
         self.backend = backend
         self.analyzer: Analyzer = getattr(backend, "analyzer", None) or Analyzer()
@@ -50,6 +55,19 @@ class SearchService:
         self.max_results = max_results
         self.page_hits = page_hits
         self.batch = batch
+
+    @classmethod
+    def from_settings(cls, catalog: Catalog, settings: SearchSettings) -> SearchService:
+        """The service on the backend and glossary the settings name."""
+        terms = load_glossary(settings.glossary)
+        backend = open_backend(settings.target, glossary=terms)
+        return cls(
+            catalog,
+            backend,
+            glossary=terms,
+            max_results=settings.max_results,
+            page_hits=settings.page_hits,
+        )
 
     # -- searching -----------------------------------------------------------------------
 

@@ -1,26 +1,27 @@
 """The scale-out backend: Elasticsearch 8.x/9.x through the ``elasticsearch`` 8.x client.
 
-``?analysis=portable`` drops the ``condition`` filter and the Indonesian stemmer, which
-Elasticsearch-API emulators such as noida-db lack (wire-level tests only).
+``portable`` (``?analysis=portable`` in ``SEARCH_URL``) drops the ``condition`` filter and
+the Indonesian stemmer, which Elasticsearch-API emulators such as noida-db lack
+(wire-level tests only).
 
 Searches go to the alias ``<prefix>`` (``?prefix=`` in ``SEARCH_URL``, default
-``warisan``), which points at one concrete index ``<prefix>-<n>``. A rebuild fills
-``<prefix>-<n+1>`` and swaps the alias in one atomic ``update_aliases`` call, then drops
-the old index: zero downtime. Writes use ``streaming_bulk``, which retries documents
-rejected with 429 (the cluster's backpressure) with exponential backoff.
+``warisan``; checked by :func:`search.backends.parse_search_url`), which points at one
+concrete index ``<prefix>-<n>``. A rebuild fills ``<prefix>-<n+1>`` and swaps the alias in
+one atomic ``update_aliases`` call, then drops the old index: zero downtime. Writes use
+``streaming_bulk``, which retries documents rejected with 429 (the cluster's
+backpressure) with exponential backoff.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
-from catalog.errors import BackendUnavailable, ConfigError, SearchError
+from catalog.errors import BackendUnavailable, SearchError
 from search.analysis import Analyzer
-from search.backends import es_mapping, es_query
+from search.backends import Engine, es_mapping, es_query
 from search.backends.base import Matches, PageMatch, Plan, Progress, RecordMatch
 from search.documents import RecordDoc
 from search.glossary import Glossary
@@ -32,28 +33,23 @@ CHUNK = 500
 class ElasticsearchBackend:
     """A :class:`search.backends.base.SearchBackend` on an Elasticsearch cluster."""
 
-    name = "elasticsearch"
+    name = Engine.ELASTICSEARCH
 
     def __init__(
         self,
-        url: str,
+        host: str,
         *,
+        prefix: str,
+        portable: bool = False,
         glossary: Glossary | None = None,
         plain: bool = False,
         timeout: float = 30.0,
     ) -> None:
-        parts = urlsplit(url)
-        options = parse_qs(parts.query)
-        self.alias = (options.get("prefix") or ["warisan"])[0].lower()
-        self.portable = (options.get("analysis") or ["full"])[0] == "portable"
-        if not self.alias.replace("-", "").replace("_", "").isalnum():
-            raise ConfigError(
-                f"bad index prefix {self.alias!r} in SEARCH_URL", setting="SEARCH_URL"
-            )
+        self.alias = prefix
+        self.portable = portable
         self.analyzer = Analyzer(plain=plain)
         self.plain = plain
         self.rules = glossary.synonym_rules() if glossary and not plain else []
-        host = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
         self._ready = False
         self.es = Elasticsearch(host, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
 

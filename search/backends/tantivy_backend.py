@@ -19,6 +19,7 @@ import tantivy
 
 from catalog.errors import SearchError
 from search.analysis import Analyzer
+from search.backends import Engine
 from search.backends import tantivy_docs as docs_mod
 from search.backends import tantivy_writer as writing
 from search.backends.base import (
@@ -42,7 +43,7 @@ SUGGEST_FIELDS = ("title", "subject", "description", "text")
 class TantivyBackend:
     """A :class:`search.backends.base.SearchBackend` on an embedded tantivy index."""
 
-    name = "tantivy"
+    name = Engine.TANTIVY
 
     def __init__(
         self,

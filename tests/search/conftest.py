@@ -44,6 +44,6 @@ def backend(backend_url, glossary):
 def service(seeded, backend, glossary):
     """A search service over the indexed test corpus: ``(service, ids)``."""
     catalog, ids = seeded
-    service = SearchService(catalog, backend, glossary=glossary)
+    service = SearchService(catalog, backend, glossary=glossary, max_results=10_000, page_hits=3)
     service.index_records(ids.values())
     return service, ids

@@ -58,7 +58,7 @@ def test_unknown_engine_or_bad_url_fails_at_start(instance_dir):
 def test_missing_package_names_what_to_install(monkeypatch):
     import importlib.util
 
-    from search.backends import check_url
+    from search.backends import parse_search_url
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -67,4 +67,4 @@ def test_missing_package_names_what_to_install(monkeypatch):
         lambda name, *a: None if name == "elasticsearch" else real(name, *a),
     )
     with pytest.raises(BackendUnavailable, match=r"SEARCH_URL.*elasticsearch>=8"):
-        check_url("http://127.0.0.1:9200")
+        parse_search_url("http://127.0.0.1:9200")

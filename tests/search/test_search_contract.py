@@ -164,7 +164,7 @@ def test_highlights_are_escaped_and_marked(seeded, backend, glossary):
             )
         ],
     )
-    svc = SearchService(catalog, backend, glossary=glossary)
+    svc = SearchService(catalog, backend, glossary=glossary, max_results=10_000, page_hits=3)
     svc.index_records([outcome.record_id])
     [hit] = search(svc, "kampung script").hits
     assert hit.highlights[0] == (

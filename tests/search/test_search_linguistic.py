@@ -39,7 +39,7 @@ def lang_service(request, seeded, glossary, tmp_path):
         url = f"{base}/?prefix=l{abs(hash(str(tmp_path))) % 10**8}"
     catalog, ids = seeded
     backend = open_backend(url, glossary=glossary)
-    service = SearchService(catalog, backend, glossary=glossary)
+    service = SearchService(catalog, backend, glossary=glossary, max_results=10_000, page_hits=3)
     service.index_records(ids.values())
     yield service, ids
     backend.clear()

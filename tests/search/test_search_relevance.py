@@ -23,7 +23,9 @@ def scores(tmp_path_factory, glossary):
     out = {}
     for name, plain in (("plain", True), ("ours", False)):
         backend = open_backend(f"tantivy://{folder / name}", glossary=glossary, plain=plain)
-        service = SearchService(catalog, backend, glossary=glossary)
+        service = SearchService(
+            catalog, backend, glossary=glossary, max_results=10_000, page_hits=3
+        )
         service.reindex()
         out[name] = relevance.evaluate(service)
         backend.close()
