@@ -191,10 +191,11 @@ class Record(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     first_harvested: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_changed: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    # When the record's pages last changed (pages stored, OCR results written) and its
-    # search documents became stale; None once they are indexed. Durable, so a worker
-    # killed before indexing loses nothing, and records settled together are indexed
-    # together (one index commit for many records).
+    # When the record's search documents became stale: set in the same transaction as
+    # any change the index must see (upsert, tombstone, hide, pages stored, OCR results
+    # written); None once they are indexed. Durable, so a process killed before indexing
+    # loses nothing, and records settled together are indexed together (one index
+    # commit for many records).
     index_due: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
 
     partner: Mapped[Partner] = relationship(back_populates="records", lazy="joined")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import re
 import uuid
@@ -26,6 +27,7 @@ from sqlalchemy import (
     bindparam,
     func,
     select,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -205,22 +207,48 @@ class Catalog:
         """
         if not item.oai_identifier:
             item = dataclasses.replace(item, oai_identifier=f"upload:{uuid.uuid4()}")
-        outcome = self.upsert_record(partner_id, item)
         with self.session() as s:
+            outcome = _upsert(s, partner_id, [item])[0]
             row = s.get(Record, outcome.record_id)
-            row.origin = "uploaded"
+            if outcome.action != UNCHANGED or row.origin != "uploaded":
+                row.origin = "uploaded"
+                row.index_due = utcnow()
         return outcome.record_id
+
+    def set_hidden(self, record_ids: Iterable[int], hidden: bool) -> int:
+        """Hide records from the public (or show them again); returns how many changed.
+
+        A change bumps the version and marks the record due for indexing, in the same
+        transaction.
+        """
+        ids = list(record_ids)
+        changed = 0
+        now = utcnow()
+        with self.session() as s:
+            for start in range(0, len(ids), 500):
+                result = s.execute(
+                    update(Record)
+                    .where(Record.id.in_(ids[start : start + 500]), Record.hidden != hidden)
+                    .values(
+                        hidden=hidden,
+                        version=Record.version + 1,
+                        last_changed=now,
+                        index_due=now,
+                    )
+                )
+                changed += result.rowcount
+        return changed
 
     def mark_deleted(self, partner_id: str, oai_identifiers: Iterable[str]) -> int:
         """Turn live records into tombstones; returns how many changed."""
         changed = 0
         with self.session() as s:
             rows = _existing(s, partner_id, list(oai_identifiers))
+            now = utcnow()
             for row in rows.values():
                 if not row.deleted:
                     row.deleted = True
-                    row.version += 1
-                    row.last_changed = utcnow()
+                    _changed(row, now)
                     changed += 1
         return changed
 
@@ -495,6 +523,7 @@ def _new_values(partner_id: str, item: RecordData, raw_id: int | None, now) -> d
         "version": 1,
         "first_harvested": now,
         "last_changed": now,
+        "index_due": now,
         **columns,
     }
 
@@ -515,6 +544,7 @@ def _apply(
             content_hash=digest,
             first_harvested=now,
             last_changed=now,
+            index_due=now,
             **columns,
         )
         session.add(row)
@@ -524,8 +554,7 @@ def _apply(
             return UNCHANGED, row
         row.deleted = True
         row.datestamp = item.datestamp or row.datestamp
-        row.version += 1
-        row.last_changed = now
+        _changed(row, now)
         return DELETED, row
     if not row.deleted and row.content_hash == digest:
         if item.datestamp and row.datestamp != item.datestamp:
@@ -539,6 +568,13 @@ def _apply(
     row.datestamp = item.datestamp
     row.raw_xml_id = raw_id or row.raw_xml_id
     row.content_hash = digest
+    _changed(row, now)
+    return UPDATED, row
+
+
+def _changed(row: Record, now: dt.datetime) -> None:
+    """A change the search index must see: a new version, and due for indexing in the
+    same transaction (so a crash before the index write leaves it due, not lost)."""
     row.version += 1
     row.last_changed = now
-    return UPDATED, row
+    row.index_due = now
