@@ -1,8 +1,9 @@
-"""`RecordData`: the plain, engine-free shape of a record that mappings produce.
+"""`RecordData`: the plain, engine-free shape of a record coming in, whatever brought it.
 
-Mappings (harvester) and intake (ingest) build a :class:`RecordData`; the store turns it
-into a :class:`catalog.models.Record` row. ``content_hash`` decides whether an upsert
-changes anything.
+Mappings (harvester) and intake (ingest) build a :class:`RecordData` from the raw values
+they read with :func:`normalised_record`, the one normaliser of every intake; the store
+turns it into a :class:`catalog.models.Record` row. ``content_hash`` decides whether an
+upsert changes anything.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from catalog import normalise
+from catalog.models import RECORD_TYPES
 
 DESCRIPTIVE_FIELDS = (
     "title",
@@ -125,6 +130,147 @@ class RecordData:
             )
             object.__setattr__(self, "_content_hash", digest)
         return digest
+
+
+class FeedHeader(Protocol):
+    """What a record of a partner's OAI feed brings besides its metadata (its header and
+    raw XML): :class:`harvester.protocol.HarvestedRecord` is one."""
+
+    @property
+    def identifier(self) -> str: ...
+
+    @property
+    def datestamp(self) -> dt.datetime | None: ...
+
+    @property
+    def sets(self) -> tuple[str, ...]: ...
+
+    @property
+    def raw(self) -> bytes: ...
+
+
+def normalised_record(
+    *,
+    source_format: str | None = None,
+    feed: FeedHeader | None = None,
+    titles: Iterable[tuple[str, str | None]] = (),
+    creators: Iterable[str] = (),
+    subjects: Iterable[str] = (),
+    descriptions: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    types: Sequence[str] = (),
+    type_default: str | None = None,
+    languages: Sequence[str] = (),
+    rights: Iterable[str] = (),
+    identifiers: Iterable[str] = (),
+    links: Sequence[str] = (),
+    scans: Sequence[str] = (),
+    extra: dict[str, list[str]] | None = None,
+    flags: Iterable[str] = (),
+) -> RecordData:
+    """A :class:`RecordData` from the raw values an intake read, normalised (:mod:`.normalise`).
+
+    The one way a record comes in, whatever brought it: a harvest's mappings and the
+    upload intake read raw values and leave the rest to this function. ``titles`` are
+    ``(text, language)`` pairs, the first the main title. Values are tidied and kept
+    once each, in order; ``languages`` become ISO 639-3 codes, the first readable
+    ``dates`` value a year range, ``types`` (else ``type_default``, else ``text``, or
+    ``other`` when types were given but none was recognised) a type of
+    :data:`~catalog.models.RECORD_TYPES`. ``links`` and ``scans`` are URLs: scans and
+    links naming an image or a PDF become ``scan_urls``, the first other link the
+    ``source_url``. ``identifiers`` that are URLs are dropped.
+
+    ``feed`` is the header of a harvested record (identifier, datestamp, sets, raw XML);
+    without it the record is an upload (no OAI identifier). ``quality_flags`` are
+    ``flags`` followed by what normalising found (an unknown language, an unreadable
+    date, no title) and, for a feed's record, a missing link back or OAI datestamp.
+    """
+    flags = list(flags)
+    title_list = _titles(titles)
+    codes, unknown = normalise.languages(languages)
+    flags += [f"language_unknown:{u}" for u in unknown]
+    date_original, years = _date(dates)
+    if date_original and not years:
+        flags.append("date_unparsed")
+    kind = normalise.record_type(types) or type_default or ("other" if types else "text")
+    if kind not in RECORD_TYPES:
+        kind = "other"
+    link_urls, scan_urls = _urls(links, scans)
+    rights_values = normalise.unique(rights)
+    extra_values = {}
+    for key, values in (extra or {}).items():
+        kept = normalise.unique(values) if values else ()
+        if kept:
+            extra_values[key] = list(kept)
+    if not title_list:
+        flags.append("missing_title")
+    if feed is None:
+        identifier, datestamp, sets, raw_xml = "", None, (), None
+    else:
+        identifier, datestamp, sets, raw_xml = feed.identifier, feed.datestamp, feed.sets, feed.raw
+        if not link_urls:
+            flags.append("missing_link")
+        if datestamp is None:
+            flags.append("missing_datestamp")
+    is_url = normalise.is_url
+    return RecordData(
+        oai_identifier=identifier,
+        datestamp=datestamp,
+        title=title_list[0]["value"] if title_list else None,
+        titles=tuple(title_list),
+        creators=normalise.unique(creators),
+        subjects=normalise.unique(subjects),
+        description="\n\n".join(normalise.unique(descriptions)) or None,
+        date_original=date_original,
+        year_from=years[0] if years else None,
+        year_to=years[1] if years else None,
+        type=kind,
+        languages=codes,
+        rights=rights_values[0] if rights_values else None,
+        identifiers=normalise.unique([i for i in identifiers if not is_url(i)]),
+        source_url=link_urls[0] if link_urls else None,
+        scan_urls=scan_urls,
+        sets=sets,
+        extra=extra_values,
+        source_format=source_format,
+        quality_flags=tuple(dict.fromkeys(flags)),
+        raw_xml=raw_xml or None,
+    )
+
+
+def _titles(titles: Iterable[tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """Tidied distinct titles as ``{"value": …, "lang": …}``, languages as ISO 639-3 codes
+    where they can be read (kept as given where not)."""
+    out = []
+    seen: set[str] = set()
+    for value, lang in titles:
+        value = normalise.tidy(value)
+        if value and value not in seen:
+            seen.add(value)
+            out.append({"value": value, "lang": (lang and normalise.language(lang)) or lang})
+    return out
+
+
+def _date(dates: Iterable[str]) -> tuple[str | None, tuple[int, int] | None]:
+    """The first date that reads as a year range, with it; else the first date and None."""
+    first = None
+    for date in dates:
+        date = normalise.tidy(date)
+        if date:
+            years = normalise.year_range(date)
+            if years:
+                return date, years
+            first = first or date
+    return first, None
+
+
+def _urls(links: Sequence[str], scans: Sequence[str]) -> tuple[Sequence[str], tuple[str, ...]]:
+    """The distinct URLs among ``links`` and ``scans``: the links back and the scan URLs
+    (every scan, and the links that name an image or a PDF)."""
+    is_url = normalise.is_url
+    urls = normalise.unique([u for u in ([*links, *scans] if scans else links) if is_url(u)])
+    scan_urls = tuple(u for u in urls if u in scans or normalise.is_scan_url(u))
+    return ([u for u in urls if u not in scan_urls] if scan_urls else urls), scan_urls
 
 
 _COLUMN_ENCODER = json.JSONEncoder()

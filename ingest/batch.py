@@ -3,7 +3,10 @@ uploaded records and digital objects waiting to be split into pages.
 
 Every file is read in full before anything is stored (:func:`ingest.intake.check_file`),
 so a bad file gets its own error in the report, nothing of it is kept, and the batch goes
-on. A CSV row becomes a record only when at least one of its files is good.
+on. A CSV row becomes a record only when at least one of its files is good. Its values
+go through the normaliser of every intake (:func:`catalog.records.normalised_record`), so
+an uploaded record reads like a harvested one ("Bahasa Indonesia" is ``ind``, "abad
+ke-19" a year range).
 """
 
 from __future__ import annotations
@@ -17,15 +20,15 @@ from pathlib import Path
 from catalog.errors import IngestError, InvalidInput, NotFound
 from catalog.files import FileStore
 from catalog.models import RECORD_TYPES, DigitalObject, Record
-from catalog.records import RecordData
+from catalog.records import RecordData, normalised_record
 from catalog.store import Catalog
 from ingest import intake
 from ingest.objects import STORED, store_file
-from ingest.settings import LANGUAGE_CODES, IngestSettings
+from ingest.settings import IngestSettings
 
 CSV_COLUMNS = ("files", "title", "creator", "date", "language", "type", "rights", "description")
 SPLIT = re.compile(r"\s*[;|]\s*")
-YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+"""What separates the values of one cell (``files``, ``creator``, ``language``)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,24 +83,15 @@ def _item(folder: Path, line: int, row: dict[str, str]) -> Item:
     names = [n for n in SPLIT.split(row.get("files", "")) if n]
     if not names:
         raise InvalidInput(f"line {line}: no file names")
-    years = [int(y) for y in YEAR.findall(row.get("date", ""))]
-    record = RecordData(
-        oai_identifier="",
-        title=row["title"],
-        titles=({"value": row["title"], "lang": None},),
-        creators=tuple(c for c in SPLIT.split(row.get("creator", "")) if c),
-        date_original=row.get("date") or None,
-        year_from=min(years) if years else None,
-        year_to=max(years) if years else None,
-        type=kind,
-        languages=tuple(
-            LANGUAGE_CODES.get(c.lower(), c.lower())
-            for c in SPLIT.split(row.get("language", ""))
-            if c
-        ),
-        rights=row.get("rights") or None,
-        description=row.get("description") or None,
+    record = normalised_record(
         source_format="upload-csv",
+        titles=[(row["title"], None)],
+        creators=SPLIT.split(row.get("creator", "")),
+        descriptions=[row.get("description", "")],
+        dates=[row.get("date", "")],
+        types=[kind],
+        languages=SPLIT.split(row.get("language", "")),
+        rights=[row.get("rights", "")],
     )
     return Item(tuple(folder / n for n in names), record)
 
@@ -135,7 +129,9 @@ def take_in(
                 checked.append(FileReport(str(path.name), "error", exc.message))
         target = record_id
         if good and target is None:
-            data = item.record or RecordData(oai_identifier="", title=good[0][0].stem)
+            data = item.record or normalised_record(
+                titles=[(good[0][0].stem, None)], type_default="other"
+            )
             target = catalog.create_uploaded_record(partner_id, data)
         for path, pages in good:
             object_id = _add_object(catalog, files, target, path)

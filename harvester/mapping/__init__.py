@@ -1,9 +1,11 @@
 """Mappings from partner metadata formats to :class:`catalog.records.RecordData`.
 
 One pure module per format (:mod:`.dc`, :mod:`.marc`, :mod:`.mods`), each exposing
-``map_fields(element) -> Fields``. :func:`map_record` chooses the mapping from the
-payload's namespace (falling back to the metadata prefix), then adds what every record
-gets: OAI header facts, quality flags and the raw XML.
+``map_fields(element, header) -> RecordData``: it reads the raw values of its format and
+leaves normalising, quality flags and the OAI header facts to
+:func:`catalog.records.normalised_record`, the normaliser of every intake.
+:func:`map_record` chooses the mapping from the payload's namespace (falling back to the
+metadata prefix).
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from lxml import etree
 from catalog.errors import HarvestError
 from catalog.records import RecordData
 from harvester.mapping import dc, marc, mods
-from harvester.mapping.common import Fields
 from harvester.protocol import HarvestedRecord
 
 BY_NAMESPACE = {
-    dc.OAI_DC: ("oai_dc", dc.map_fields),
-    marc.MARC: ("marcxml", marc.map_fields),
-    mods.MODS: ("mods", mods.map_fields),
+    dc.OAI_DC: (dc.FORMAT, dc.map_fields),
+    marc.MARC: (marc.FORMAT, marc.map_fields),
+    mods.MODS: (mods.FORMAT, mods.map_fields),
 }
 BY_PREFIX = {
     "oai_dc": BY_NAMESPACE[dc.OAI_DC],
@@ -58,10 +59,9 @@ def map_record(record: HarvestedRecord, prefix: str) -> RecordData:
         )
     fmt, mapper = chosen
     try:
-        fields = mapper(record.metadata)
+        return mapper(record.metadata, record)
     except (ValueError, TypeError, AttributeError, etree.LxmlError) as exc:
         raise MappingError(f"{fmt} mapping failed: {exc}", identifier=record.identifier) from exc
-    return finish(record, fields, fmt)
 
 
 def _namespace(tag: str) -> str | None:
@@ -69,26 +69,3 @@ def _namespace(tag: str) -> str | None:
     if tag[:1] != "{":
         return None
     return tag[1 : tag.index("}")] or None
-
-
-def finish(record: HarvestedRecord, fields: Fields, fmt: str) -> RecordData:
-    """Combine mapped fields with the header and add quality flags."""
-    flags = list(fields.flags)
-    if not fields.title:
-        flags.append("missing_title")
-    if not fields.source_url:
-        flags.append("missing_link")
-    if record.datestamp is None:
-        flags.append("missing_datestamp")
-    values = dict(fields.__dict__)  # every field of Fields but its flags
-    del values["flags"]
-    return RecordData(
-        oai_identifier=record.identifier,
-        datestamp=record.datestamp,
-        deleted=False,
-        sets=record.sets,
-        source_format=fmt,
-        quality_flags=tuple(dict.fromkeys(flags)),
-        raw_xml=record.raw or None,
-        **values,
-    )

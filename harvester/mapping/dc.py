@@ -1,4 +1,4 @@
-"""Mapping of ``oai_dc`` (simple Dublin Core) to :class:`~harvester.mapping.common.Fields`.
+"""Mapping of ``oai_dc`` (simple Dublin Core) to :class:`~catalog.records.RecordData`.
 
 Links: ``dc:identifier`` and ``dc:relation`` URLs; those naming an image or a PDF become
 scan URLs, the first other one is the link back to the partner's page.
@@ -10,11 +10,13 @@ import re
 
 from lxml import etree
 
-from harvester.mapping import normalise
-from harvester.mapping.common import Fields, build
+from catalog import normalise
+from catalog.records import RecordData, normalised_record
+from harvester.protocol import HarvestedRecord
 
 _URL = re.compile(r"https?://\S+")
 
+FORMAT = "oai_dc"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -55,13 +57,15 @@ def _collect(element: etree._Element) -> tuple[dict[str, list[str]], list[tuple[
     return values, titles
 
 
-def map_fields(element: etree._Element) -> Fields:
-    """Map one ``<oai_dc:dc>`` element."""
+def map_fields(element: etree._Element, header: HarvestedRecord) -> RecordData:
+    """Map one ``<oai_dc:dc>`` element of the record ``header`` came with."""
     v, titles = _collect(element)
     urls = [u for u in v["identifier"] + v["relation"] if u.strip().lower().startswith("http")]
     # DSpace puts "application/pdf https://…/file.pdf" in dc:format: take the file URLs.
     urls += [u for f in v["format"] for u in _URL.findall(f) if normalise.is_scan_url(u)]
-    return build(
+    return normalised_record(
+        source_format=FORMAT,
+        feed=header,
         titles=titles,
         creators=v["creator"],
         subjects=v["subject"],
@@ -73,7 +77,6 @@ def map_fields(element: etree._Element) -> Fields:
         rights=v["rights"],
         identifiers=v["identifier"],
         links=urls,
-        scans=[],
         extra={
             "publisher": v["publisher"],
             "contributor": v["contributor"],

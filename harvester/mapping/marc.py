@@ -1,4 +1,4 @@
-"""Mapping of MARC 21 XML (``marcxml``, ``marc21``) to Fields.
+"""Mapping of MARC 21 XML (``marcxml``, ``marc21``) to :class:`~catalog.records.RecordData`.
 
 Tolerates what real OPACs (INLISLite, SLiMS) send: no ``<leader>``, control fields
 repeated as data fields (``<datafield tag="008"><subfield code="$">``), ``#`` indicators,
@@ -12,9 +12,10 @@ import re
 
 from lxml import etree
 
-from harvester.mapping import normalise
-from harvester.mapping.common import Fields, build
+from catalog.records import RecordData, normalised_record
+from harvester.protocol import HarvestedRecord
 
+FORMAT = "marcxml"
 MARC = "http://www.loc.gov/MARC21/slim"
 _Q = f"{{{MARC}}}"
 
@@ -100,8 +101,8 @@ def _type(record: etree._Element, leader: str, flags: list[str]) -> str | None:
     return None
 
 
-def map_fields(record: etree._Element) -> Fields:
-    """Map one ``<marc:record>`` element."""
+def map_fields(record: etree._Element, header: HarvestedRecord) -> RecordData:
+    """Map one ``<marc:record>`` element of the OAI record ``header`` came with."""
     flags: list[str] = []
     leader = (record.findtext(_Q + "leader") or "").strip("\n")
     f008 = _control(record, "008")
@@ -118,7 +119,9 @@ def map_fields(record: etree._Element) -> Fields:
         for u in _subs(f, "u")
         if any(("image" in q or "pdf" in q) for q in _subs(f, "q"))
     ]
-    return build(
+    return normalised_record(
+        source_format=FORMAT,
+        feed=header,
         titles=_title(record),
         creators=[
             _strip(c) for c in _all(record, ("100", "110", "111", "700", "710", "711"), "abcdq")
@@ -148,6 +151,3 @@ def map_fields(record: etree._Element) -> Fields:
         },
         flags=flags,
     )
-
-
-__all__ = ["MARC", "map_fields", "normalise"]

@@ -1,4 +1,4 @@
-"""Mapping of MODS (3.x) to Fields.
+"""Mapping of MODS (3.x) to :class:`~catalog.records.RecordData`.
 
 Type from ``typeOfResource`` (``manuscript="yes"``), ``genre`` and ``issuance``; links
 from ``location/url``: ``access="raw object"`` (or an image/PDF path) is a scan, the
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from harvester.mapping.common import Fields, build
+from catalog.records import RecordData, normalised_record
+from harvester.protocol import HarvestedRecord
 
+FORMAT = "mods"
 MODS = "http://www.loc.gov/mods/v3"
 _Q = f"{{{MODS}}}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -99,8 +101,8 @@ def _urls(mods: etree._Element) -> tuple[list[str], list[str]]:
     return links, scans
 
 
-def map_fields(mods: etree._Element) -> Fields:
-    """Map one ``<mods:mods>`` element."""
+def map_fields(mods: etree._Element, header: HarvestedRecord) -> RecordData:
+    """Map one ``<mods:mods>`` element of the OAI record ``header`` came with."""
     genres, default = _type(mods)
     links, scans = _urls(mods)
     dates = (
@@ -108,7 +110,9 @@ def map_fields(mods: etree._Element) -> Fields:
         + _texts(mods, "m:originInfo/m:dateCreated")
         + _texts(mods, "m:originInfo/m:copyrightDate")
     )
-    return build(
+    return normalised_record(
+        source_format=FORMAT,
+        feed=header,
         titles=_titles(mods),
         creators=_names(mods),
         subjects=_subjects(mods),

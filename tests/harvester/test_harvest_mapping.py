@@ -1,5 +1,5 @@
-"""Pure mappings (oai_dc, MARC 21 XML, MODS) and the normalisation of languages, dates and
-types, on recorded real records and small hand-made ones."""
+"""Pure mappings (oai_dc, MARC 21 XML, MODS) on recorded real records and small hand-made
+ones (the normaliser they share with every intake: tests/catalog/test_normalise.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 from lxml import etree
 
 from harvester.mapping import MappingError, map_record
-from harvester.mapping.normalise import languages, record_type, year_range
 from harvester.protocol import parse_page, record_from_element
 
 
@@ -21,83 +20,6 @@ def _wrap(payload: str, identifier: str = "oai:x:1", stamp: str = "2024-05-01") 
         f"{identifier}</identifier><datestamp>{stamp}</datestamp></header><metadata>"
         f"{payload}</metadata></record>"
     )
-
-
-@pytest.mark.parametrize(
-    "value, code",
-    [
-        ("id", "ind"),
-        ("ind", "ind"),
-        ("in", "ind"),
-        ("Indonesian", "ind"),
-        ("Bahasa Indonesia", "ind"),
-        ("may", "msa"),
-        ("msa", "msa"),
-        ("ms", "msa"),
-        ("Melayu", "msa"),
-        ("Bahasa Melayu", "msa"),
-        ("en_US", "eng"),
-        ("dut", "nld"),
-        ("Jawa", "jav"),
-        ("kxd", "kxd"),
-        ("mel", "mel"),
-        ("fre", "fra"),
-        ("Iban", "iba"),
-    ],
-)
-def test_languages_become_iso_639_3(value, code):
-    assert languages([value]) == ((code,), ())
-
-
-def test_unknown_languages_are_reported_not_guessed():
-    assert languages(["ind; eng", "Bahasa Kalbar?"]) == (("ind", "eng"), ("Bahasa Kalbar?",))
-
-
-@pytest.mark.parametrize(
-    "text, years",
-    [
-        ("1920", (1920, 1920)),
-        ("ca. 1920", (1920, 1920)),
-        ("c1920", (1920, 1920)),
-        ("[1920?]", (1920, 1920)),
-        ("1920-an", (1920, 1929)),
-        ("1920s", (1920, 1929)),
-        ("[19--]", (1900, 1999)),
-        ("[192-]", (1920, 1929)),
-        ("192?", (1920, 1929)),
-        ("1920-1925", (1920, 1925)),
-        ("abad ke-19", (1800, 1899)),
-        ("abad XIX", (1800, 1899)),
-        ("19th century", (1800, 1899)),
-        ("2004-02-03T10:58:05Z", (2004, 2004)),
-        ("Cet. 1, 2005", (2005, 2005)),
-        ("s.a.", None),
-        ("[t.th.]", None),
-        ("", None),
-    ],
-)
-def test_dates_become_year_ranges(text, years):
-    assert year_range(text) == years
-
-
-@pytest.mark.parametrize(
-    "values, kind",
-    [
-        (["Text"], "text"),
-        (["info:eu-repo/semantics/article"], "text"),
-        (["Naskah kuno"], "manuscript"),
-        (["StillImage"], "image"),
-        (["Peta"], "map"),
-        (["Surat kabar"], "newspaper"),
-        (["Majalah"], "periodical"),
-        (["MovingImage"], "video"),
-        (["Buku"], "book"),
-        (["PhysicalObject"], "object"),
-        (["something odd"], None),
-    ],
-)
-def test_types_map_to_the_catalogue_vocabulary(values, kind):
-    assert record_type(values) == kind
 
 
 def test_oai_dc_of_the_dspace_recording(oai_dir):

@@ -1,7 +1,8 @@
-"""Normalising partner values: languages to ISO 639-3, dates to year ranges, types.
+"""Normalising incoming values: languages to ISO 639-3, dates to year ranges, types.
 
 Pure functions; each returns None (or an empty result) for what it cannot read, so the
-caller can flag the record instead of guessing.
+caller can flag the record instead of guessing. Every intake (a harvest's mappings, a
+CSV sheet) goes through them by way of :func:`catalog.records.normalised_record`.
 """
 
 from __future__ import annotations
