@@ -19,11 +19,11 @@ from pathlib import Path
 
 from catalog.errors import IngestError, InvalidInput, NotFound
 from catalog.files import FileStore
-from catalog.models import RECORD_TYPES, DigitalObject, Record
+from catalog.models import RECORD_TYPES, DigitalObject, ObjectStatus, Record
 from catalog.records import RecordData, normalised_record
 from catalog.store import Catalog
 from ingest import intake
-from ingest.objects import STORED, store_file
+from ingest.objects import store_file
 from ingest.settings import IngestSettings
 
 CSV_COLUMNS = ("files", "title", "creator", "date", "language", "type", "rights", "description")
@@ -167,7 +167,7 @@ def _add_object(catalog: Catalog, files: FileStore, record_id: int, path: Path) 
             origin="uploaded",
             file_sha256=row.sha256,
             label=path.name[:500],
-            status=STORED,
+            status=ObjectStatus.STORED,
         )
         s.add(obj)
         s.flush()
