@@ -11,9 +11,7 @@ from urllib.parse import quote_plus, urlencode
 
 from catalog.errors import InvalidInput
 from portal.inside import search_service
-from search.types import FACET_FIELDS, SORTS, SearchQuery, SearchResult
-
-MAX_PAGE = 500
+from search.types import FACET_FIELDS, SearchQuery, SearchResult
 
 
 def _int(args, name: str, default: int) -> int:
@@ -26,24 +24,35 @@ def _int(args, name: str, default: int) -> int:
         raise InvalidInput(f"{name} must be a whole number", argument=name) from exc
 
 
-def query_from_args(args, *, lang: str | None, page_size: int = 20, max_page_size: int = 20):
-    """A :class:`SearchQuery` from request arguments; bad values raise :class:`InvalidInput`."""
-    sort = args.get("sort") or "relevance"
-    if sort not in SORTS:
-        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", argument="sort")
+def query_from_args(
+    args, *, lang: str | None, page_size: int = 20, max_page_size: int | None = None
+) -> SearchQuery:
+    """A :class:`SearchQuery` parsed from request arguments.
+
+    Only parsing happens here (a page that is no whole number raises
+    :class:`InvalidInput`); the values are checked once, by
+    :meth:`search.service.SearchService.plan` (sort, page, page size, paging depth,
+    filter fields). ``max_page_size`` is a view's own ceiling below the service's (the
+    HTML page lists ``PORTAL_PAGE_SIZE`` results); None leaves it to the service.
+    """
     page = _int(args, "page", 1)
     size = _int(args, "page_size", page_size)
-    if not 1 <= page <= MAX_PAGE:
-        raise InvalidInput(f"page must be between 1 and {MAX_PAGE}", argument="page")
-    if not 1 <= size <= max(max_page_size, page_size):
-        raise InvalidInput("page_size is out of range", argument="page_size")
+    if max_page_size is not None and size > max_page_size:
+        raise InvalidInput(f"page_size must be at most {max_page_size}", argument="page_size")
     filters = {}
     for field in FACET_FIELDS:
         values = tuple(dict.fromkeys(v for v in args.getlist(field) if v))
         if values:
             filters[field] = values
     text = " ".join((args.get("q") or "").split())[:500]
+    sort = args.get("sort") or "relevance"
     return SearchQuery(text=text, filters=filters, sort=sort, page=page, page_size=size, lang=lang)
+
+
+def last_page(query: SearchQuery, result: SearchResult) -> int:
+    """The last page of results that paging can reach (the service bounds the depth)."""
+    pages = max(1, -(-result.total // query.page_size))
+    return min(pages, max(1, search_service().max_results // query.page_size))
 
 
 def query_args(query: SearchQuery, **changes) -> str:

@@ -91,17 +91,22 @@ class SearchService:
     def plan(self, query: SearchQuery) -> Plan:
         """Check a query and turn it into a backend plan."""
         if query.sort not in SORTS:
-            raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", sort=query.sort)
+            raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", argument="sort")
         unknown = sorted(set(query.filters) - set(FACET_FIELDS))
         if unknown:
             raise InvalidInput(f"cannot filter on {', '.join(unknown)}", filters=",".join(unknown))
-        if not 1 <= query.page_size <= MAX_PAGE_SIZE or query.page < 1:
-            raise InvalidInput(f"page must be ≥ 1 and page size 1–{MAX_PAGE_SIZE}")
+        if query.page < 1:
+            raise InvalidInput("page must be 1 or more", argument="page")
+        if not 1 <= query.page_size <= MAX_PAGE_SIZE:
+            raise InvalidInput(
+                f"page_size must be between 1 and {MAX_PAGE_SIZE}", argument="page_size"
+            )
         offset = (query.page - 1) * query.page_size
         if offset + query.page_size > self.max_results:
             raise InvalidInput(
                 f"only the first {self.max_results} results can be paged through; "
                 "narrow the search with filters",
+                argument="page",
                 max_results=self.max_results,
             )
         filters = {k: tuple(str(v) for v in vs) for k, vs in query.filters.items() if vs}

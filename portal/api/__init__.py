@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/search")
 def search():
-    query = query_from_args(request.args, lang=str(get_locale()), max_page_size=100)
+    query = query_from_args(request.args, lang=str(get_locale()))
     result = run_search(query)
     return jsonify(shapes.search_result(query, result))
 

@@ -14,23 +14,21 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 def search():
+    page_size = int(current_app.config["PORTAL_PAGE_SIZE"])
     query = searching.query_from_args(
-        request.args,
-        lang=str(get_locale()),
-        page_size=int(current_app.config["PORTAL_PAGE_SIZE"]),
+        request.args, lang=str(get_locale()), page_size=page_size, max_page_size=page_size
     )
     result = searching.run_search(query)
     services = get_services()
     thumbs = reading.thumbnails(services.catalog, [hit.record_id for hit in result.hits])
     ttl = current_app.config["PORTAL_OVERVIEW_TTL"]
     partner_names = reading.partner_names(services.catalog, ttl)
-    pages = max(1, -(-result.total // query.page_size))
     return render_template(
         "search/results.html",
         query=query,
         result=result,
         partner_names=partner_names,
-        pages=min(pages, searching.MAX_PAGE),
+        pages=searching.last_page(query, result),
         facet_panels=searching.facet_panels(query, result, partner_names),
         cards=searching.hit_cards(query, result, thumbs, partner_names),
         sorts=SORTS,

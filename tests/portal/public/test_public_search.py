@@ -77,6 +77,23 @@ def test_bad_search_arguments_are_clear_errors(client, indexed):
     assert error.status_code == 400 and error.get_json()["error"] == "InvalidInput"
 
 
+def test_search_arguments_are_checked_once_by_the_service_naming_the_argument(client, indexed):
+    for args, argument in [
+        ("sort=sideways", "sort"),
+        ("page=0", "page"),
+        ("page=501", "page"),  # past SEARCH_MAX_RESULTS at 20 a page
+        ("page_size=0", "page_size"),
+        ("page_size=101", "page_size"),
+        ("page=abc", "page"),
+    ]:
+        error = client.get(f"/api/search?{args}")
+        assert error.status_code == 400, args
+        assert error.get_json()["argument"] == argument, args
+    assert client.get("/search?page=501").status_code == 400
+    assert client.get("/search?page_size=21").status_code == 400  # above PORTAL_PAGE_SIZE
+    assert client.get("/api/search?page_size=21").status_code == 200
+
+
 def test_hostile_title_in_results_is_text(client, indexed):
     body = client.get("/search?q=surat").get_data(as_text=True)
     assert "<script>alert" not in body and "&lt;script&gt;" in body
