@@ -15,9 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from catalog.store import Catalog
-from search.backends import open_backend
 from search.glossary import load
-from search.service import SearchService
 from tests.search import demo_corpus, relevance
 
 
@@ -29,11 +27,7 @@ def main() -> None:
     glossary = load()
     results = {}
     for name, plain in (("plain", True), ("ours", False)):
-        backend = open_backend(f"tantivy://{folder / name}", glossary=glossary, plain=plain)
-        service = SearchService(
-            catalog, backend, glossary=glossary, max_results=10_000, page_hits=3
-        )
-        service.reindex()
+        service = relevance.indexed_service(catalog, folder / name, glossary, plain=plain)
         results[name] = relevance.evaluate(service)
         if not plain:
             missed = relevance.misses(service)

@@ -133,28 +133,25 @@ class ElasticsearchBackend:
         return len(docs)
 
     def _delete_pages(self, index: str, ids: list[int]) -> None:
+        pages = {"bool": {"filter": [{"term": {"kind": "page"}}, {"terms": {"record_id": ids}}]}}
+        self._delete_where(index, pages)
+
+    def _delete_where(self, index: str, query: dict[str, Any]) -> None:
+        """Delete the documents ``query`` matches, visible to the next search."""
         self._call(
             "delete",
             self.es.delete_by_query,
             index=index,
             refresh=True,
             conflicts="proceed",
-            query={"bool": {"filter": [{"term": {"kind": "page"}}, {"terms": {"record_id": ids}}]}},
+            query=query,
         )
 
     def remove(self, record_ids: Iterable[int]) -> None:
         ids = [int(i) for i in record_ids]
         if not ids:
             return
-        target = self._ensure()
-        self._call(
-            "delete",
-            self.es.delete_by_query,
-            index=target,
-            refresh=True,
-            conflicts="proceed",
-            query={"terms": {"record_id": ids}},
-        )
+        self._delete_where(self._ensure(), {"terms": {"record_id": ids}})
 
     def rebuild(self, docs: Iterable[RecordDoc], progress: Progress | None = None) -> int:
         old = self._concrete()

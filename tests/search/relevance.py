@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from pathlib import Path
 
+from search.backends import open_backend
+from search.glossary import Glossary
+from search.service import SearchService
 from search.types import SearchQuery
 from tests.search.relevance_set import QUERIES
 
 K = 10
+
+
+def indexed_service(catalog, folder: Path, glossary: Glossary, *, plain: bool) -> SearchService:
+    """A search service over ``catalog`` on a tantivy index built in ``folder``
+    (``plain``: folding only, the baseline ours is compared with)."""
+    backend = open_backend(f"tantivy://{folder}", glossary=glossary, plain=plain)
+    service = SearchService(catalog, backend, glossary=glossary, max_results=10_000, page_hits=3)
+    service.reindex()
+    return service
 
 
 def ranked(service, text: str) -> list[str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from search.backends import open_backend
-from search.service import SearchService
 from tests.search import demo_corpus, relevance
 from tests.search.relevance_set import QUERIES
 
@@ -22,13 +20,9 @@ def scores(tmp_path_factory, glossary):
     demo_corpus.load(catalog)
     out = {}
     for name, plain in (("plain", True), ("ours", False)):
-        backend = open_backend(f"tantivy://{folder / name}", glossary=glossary, plain=plain)
-        service = SearchService(
-            catalog, backend, glossary=glossary, max_results=10_000, page_hits=3
-        )
-        service.reindex()
+        service = relevance.indexed_service(catalog, folder / name, glossary, plain=plain)
         out[name] = relevance.evaluate(service)
-        backend.close()
+        service.backend.close()
     catalog.dispose()
     return out
 
