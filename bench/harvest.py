@@ -8,7 +8,7 @@ plain ``warisan harvest`` pays too.
 The server runs in its own process with every page built before timing starts; (a) and
 (b) each run as a child process so their peak RSS is their own. ``warisan harvest`` works
 in two processes (pages are fetched, parsed and mapped by a second one, ahead of the
-store: ``harvester.pipeline``), so for (b) the RSS of both is also sampled and summed
+store: ``harvester.prefetch``), so for (b) the RSS of both is also sampled and summed
 (shared copy-on-write pages count twice there: an upper bound).
 
     .venv/bin/python bench/harvest.py [--records 50000] [--page-size 100] [--rounds 3]

@@ -56,6 +56,8 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"
     PARTIAL = "partial"
     COMPLETED = "completed"
+    NEEDS_CONFIRMATION = "needs_confirmation"
+    """Finished, but its deletions are held until a run with ``confirm_deletions``."""
 
 
 RECORD_TYPES = (

@@ -9,24 +9,21 @@ records it no longer has as deleted (same guard).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from catalog.errors import HarvestError
-from catalog.models import Partner
+from catalog.models import Partner, RunStatus
+from harvester.fetch import list_request, next_request
 from harvester.protocol import OAIError, parse_page
-
-if TYPE_CHECKING:
-    from harvester.pages import PageWalker
+from harvester.walk import LoopGuard, PageWalker
 
 MAX_ID_PAGES = 100_000
 
 
-def apply(walker: PageWalker, confirmed: bool) -> str | None:
-    """Apply held deletions, or return ``"needs_confirmation"`` when the guard holds them."""
-    pending = walker.checkpoint.get("pending_deletes") or {}
+def apply(walker: PageWalker, confirmed: bool) -> RunStatus | None:
+    """Apply held deletions, or return ``NEEDS_CONFIRMATION`` when the guard holds them."""
+    pending = walker.pending
     if not pending:
         return None
-    live_before = walker.checkpoint.get("live_before") or 0
+    live_before = walker.checkpoint.live_before
     share = len(pending) / live_before if live_before else 1.0
     if share > walker.settings.deletion_guard and not confirmed:
         walker.tally.errors.append(
@@ -35,10 +32,10 @@ def apply(walker: PageWalker, confirmed: bool) -> str | None:
             f"again with --confirm-deletions if this is right"
         )
         walker.tally.counts["held_deletions"] = len(pending)
-        return "needs_confirmation"
+        return RunStatus.NEEDS_CONFIRMATION
     removed = walker.catalog.mark_deleted(walker.partner.id, list(pending))
     walker.tally.add("deleted", removed)
-    walker.checkpoint["pending_deletes"] = {}
+    walker.pending.clear()
     walker.save()
     return None
 
@@ -50,7 +47,7 @@ def reconcile(walker: PageWalker, partner: Partner) -> None:
         listed |= _identifiers(walker, set_spec)
     stored = walker.catalog.identifiers(partner.id, live_only=True)
     missing = stored - listed
-    pending = walker.checkpoint.setdefault("pending_deletes", {})
+    pending = walker.pending
     for identifier in missing:
         pending.setdefault(identifier, None)
     walker.tally.counts["reconciled_missing"] = len(missing)
@@ -58,11 +55,10 @@ def reconcile(walker: PageWalker, partner: Partner) -> None:
 
 
 def _identifiers(walker: PageWalker, set_spec: str | None) -> set[str]:
-    params = {"verb": "ListIdentifiers", "metadataPrefix": walker.partner.metadata_prefix}
-    if set_spec:
-        params["set"] = set_spec
+    verb = "ListIdentifiers"
+    params = list_request(walker.partner.metadata_prefix, None, set_spec, verb)
     found: set[str] = set()
-    seen_tokens: set[str] = set()
+    loops = LoopGuard()
     for _ in range(MAX_ID_PAGES):
         raw = walker.client.harvest(**params)
         try:
@@ -72,11 +68,10 @@ def _identifiers(walker: PageWalker, set_spec: str | None) -> set[str]:
                 return found
             raise
         found.update(h.identifier for h in page.headers if not h.deleted)
-        token = page.token.value if page.token else ""
-        if not token:
+        loop = loops.check(params, page)
+        if loop:
+            raise HarvestError(f"{loop} (ListIdentifiers, during reconciliation)")
+        params = next_request(page.token.value if page.token else None, verb)
+        if params is None:
             return found
-        if token in seen_tokens:
-            raise HarvestError("resumption loop in ListIdentifiers during reconciliation")
-        seen_tokens.add(token)
-        params = {"verb": "ListIdentifiers", "resumptionToken": token}
     raise HarvestError("ListIdentifiers passed the page cap during reconciliation")

@@ -1,8 +1,8 @@
 """Reading OAI-PMH responses: errors, records, resumption tokens, Identify and lists.
 
 Everything here is pure: bytes in (through :mod:`harvester.xmlsafe`), our own frozen
-types out (:class:`HarvestedRecord`, :class:`Page`). No sickle object leaves this module's
-callers. OAI errors become :class:`OAIError` with the protocol's ``code``.
+types out (:class:`HarvestedRecord`, :class:`ListResponse`). An error a feed reports
+becomes :class:`OAIError` with the protocol's ``code``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ _Q = f"{{{OAI}}}"
 
 
 class OAIError(OAIProtocolError):
-    """The provider answered with an OAI-PMH ``<error code=…>``; ``code`` names it."""
+    """A partner's feed answered with an OAI-PMH ``<error code=…>``; ``code`` names it.
+
+    (Errors of the portal's own provider are :class:`catalog.errors.OAIRequestError`.)
+    """
 
     def __init__(self, code: str, message: str, **fields) -> None:
         super().__init__(f"OAI-PMH error {code}: {message}".rstrip(": "), code=code, **fields)
@@ -68,8 +71,8 @@ class Token:
 
 
 @dataclasses.dataclass(frozen=True)
-class Page:
-    """One list response: its items and what comes next."""
+class ListResponse:
+    """One ListRecords or ListIdentifiers response: its items and what comes next."""
 
     records: tuple[HarvestedRecord, ...]
     headers: tuple[HarvestedRecord, ...]
@@ -90,7 +93,7 @@ def parse_envelope(content: bytes) -> tuple[etree._Element, xmlsafe.Cleaned]:
     return root, cleaned
 
 
-def parse_page(content: bytes) -> Page:
+def parse_page(content: bytes) -> ListResponse:
     """Parse a ListRecords or ListIdentifiers page."""
     root, cleaned = parse_envelope(content)
     body = root.find(_Q + "ListRecords")
@@ -100,7 +103,9 @@ def parse_page(content: bytes) -> Page:
         raise xmlsafe.UnparsableXML("response has neither ListRecords nor ListIdentifiers")
     records = tuple(record_from_element(el) for el in body.iterchildren(_Q + "record"))
     headers = tuple(_header(el, None, b"") for el in body.iterchildren(_Q + "header"))
-    return Page(records, headers, _token(body), cleaned.removed_chars, cleaned.replaced_utf8)
+    return ListResponse(
+        records, headers, _token(body), cleaned.removed_chars, cleaned.replaced_utf8
+    )
 
 
 def record_from_element(element: etree._Element) -> HarvestedRecord:

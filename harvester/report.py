@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from catalog.models import RunStatus
 from catalog.records import RecordData
 
 FILL_FIELDS = (
@@ -151,7 +152,7 @@ class Tally:
 
 @dataclasses.dataclass
 class HarvestReport:
-    """The outcome of :func:`harvester.run.harvest_partner`.
+    """The outcome of :func:`harvester.harvest.harvest_partner`.
 
     ``status`` is ``completed``, ``partial`` (finished, some pages quarantined),
     ``needs_confirmation`` (mass deletion held back), or ``failed``. ``ok`` is True for the
@@ -161,7 +162,7 @@ class HarvestReport:
     partner_id: str
     run_id: int
     mode: str
-    status: str
+    status: RunStatus
     from_date: str | None
     counts: dict[str, int]
     report: dict[str, Any]
@@ -170,7 +171,7 @@ class HarvestReport:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("completed", "partial")
+        return self.status in (RunStatus.COMPLETED, RunStatus.PARTIAL)
 
     def to_dict(self) -> dict[str, Any]:
         """The run report as JSON-able data (without the changed id list)."""

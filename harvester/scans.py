@@ -58,7 +58,9 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_url(url: str, allowed_hosts: Sequence[str], allow_private: bool) -> tuple[str, int, str]:
+def check_scan_url(
+    url: str, allowed_hosts: Sequence[str], allow_private: bool
+) -> tuple[str, int, str]:
     """Validate a URL and resolve its host; returns ``(host, port, ip)`` to connect to.
 
     Raises :class:`UnsafeURL` for another scheme, a host not allowed, an unresolvable
@@ -167,7 +169,7 @@ def fetch_scan(
     """
     deadline = time.monotonic() + timeout
     for _ in range(MAX_REDIRECTS + 1):
-        host, port, ip = check_url(url, allowed_hosts, allow_private)
+        host, port, ip = check_scan_url(url, allowed_hosts, allow_private)
         cls = _PinnedHTTPS if urlsplit(url).scheme == "https" else _PinnedHTTP
         remaining = max(0.1, deadline - time.monotonic())
         conn = cls(host, port, ip, timeout=min(remaining, timeout))

@@ -21,7 +21,7 @@ class HarvestSettings:
     the pause between two requests to a partner. ``deletion_guard`` is the share of a
     partner's live records a run may delete without ``confirm_deletions``.
     ``fetch_process`` fetches, parses and maps pages in a second process, ahead of the
-    store (:mod:`harvester.pipeline`); off, that work is done inline; None (the default)
+    store (:mod:`harvester.prefetch`); off, that work is done inline; None (the default)
     uses the second process when this process may run on more than one CPU.
     """
 

@@ -1,6 +1,6 @@
 """``warisan harvest`` and ``warisan remap``: the harvester on the command line.
 
-``harvest`` runs :func:`harvester.run.harvest_partner` for each partner asked for, with
+``harvest`` runs :func:`harvester.harvest.harvest_partner` for each partner asked for, with
 a progress bar per partner and a summary at the end (``--json`` prints the run reports).
 The exit code is 0 when every run completed (quarantined records or pages included) and
 1 when one could not. ``remap`` maps stored raw XML again without harvesting.
@@ -19,8 +19,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from catalog.errors import WarisanError
+from harvester.harvest import harvest_partner
 from harvester.remap import remap_partner
-from harvester.run import harvest_partner
 from harvester.settings import HarvestSettings
 from portal.services import get_services
 

@@ -8,7 +8,7 @@ import time
 from sqlalchemy import select
 
 from catalog.models import HarvestRun, Quarantine
-from harvester.run import harvest_partner
+from harvester.harvest import harvest_partner
 from tests.harvester.conftest import add_partner
 from tests.harvester.feedgen import SyntheticFeed, error, oai
 from tests.harvester.servers import Reply

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Partner, Record
-from harvester.run import harvest_partner
+from harvester.harvest import harvest_partner
 from tests.harvester.conftest import add_partner
 from tests.harvester.pyoai_peer import PyoaiPeer, with_datestamp
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from catalog.errors import HarvestError
 from catalog.models import DigitalObject
 from harvester.client import PartnerClient
+from harvester.harvest import harvest_partner
 from harvester.protocol import OAIError, parse_page
-from harvester.run import harvest_partner
 from tests.harvester.conftest import add_partner
 from tests.harvester.feedgen import oai
 from tests.harvester.servers import Reply, replay_responder

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from catalog.models import HarvestRun, Record
 from catalog.store import Catalog
-from harvester.run import harvest_partner
+from harvester.harvest import harvest_partner
 from tests.harvester.conftest import add_partner
 from tests.harvester.feedgen import SyntheticFeed
 from tests.harvester.servers import Reply
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHILD = """
 import sys
 from catalog.store import Catalog
-from harvester.run import harvest_partner
+from harvester.harvest import harvest_partner
 from harvester.settings import HarvestSettings
 harvest_partner(Catalog(sys.argv[1]), "mitra", HarvestSettings(politeness_delay=0))
 """
@@ -99,11 +99,11 @@ def test_a_harvest_still_running_elsewhere_is_not_resumed_twice(sqlite_catalog, 
     import socket
 
     from catalog.errors import HarvestError
-    from harvester import runs
+    from harvester import runlog
 
     feed = SyntheticFeed(20, page_size=10)
     pid = add_partner(sqlite_catalog, serve(feed.respond).url)
-    run = runs.start(sqlite_catalog, pid, "incremental", None, 0)
+    run = runlog.start(sqlite_catalog, pid, "incremental", None, 0)
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         with sqlite_catalog.session() as s:
@@ -118,3 +118,28 @@ def test_a_harvest_still_running_elsewhere_is_not_resumed_twice(sqlite_catalog, 
         sleeper.wait()
     report = harvest_partner(sqlite_catalog, pid, settings)  # its owner is gone: resumed
     assert report.resumed and report.run_id == run.id and report.counts["new"] == 20
+
+
+def test_the_checkpoint_is_typed_and_reads_its_json_back():
+    from harvester.checkpoint import Checkpoint, Owner
+
+    checkpoint = Checkpoint(
+        set_index=1,
+        token="t|2",
+        cursor=20,
+        from_date="2024-01-01",
+        highest="2024-02-01T00:00:00Z",
+        list_ordered=False,
+        restarts=1,
+        live_before=7,
+        pending_deletes={"oai:x:1": None},
+        tally={"counts": {"new": 3}},
+        owner=Owner(123, "host"),
+    )
+    data = checkpoint.to_json()
+    assert data["from"] == "2024-01-01" and data["owner"] == {"pid": 123, "host": "host"}
+    assert Checkpoint.from_json(data) == checkpoint
+    # a checkpoint written before cursor and list order were kept still reads
+    old = {"token": "t", "set_index": 0, "from": None, "restarts": 0, "tally": None}
+    assert Checkpoint.from_json(old) == Checkpoint(token="t")
+    assert Checkpoint.from_json(None) == Checkpoint()

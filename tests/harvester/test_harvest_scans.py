@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from catalog.errors import HarvestError, UnsafeURL
-from harvester.scans import check_url, fetch_scan, private_allowed, sniff
+from harvester.scans import check_scan_url, fetch_scan, private_allowed, sniff
 from tests.harvester.servers import Reply
 
 
@@ -114,11 +114,11 @@ def test_other_schemes_and_credentials_are_refused(url, file_store):
 def test_private_link_local_and_reserved_addresses_are_refused(address):
     host = f"[{address}]" if ":" in address else address
     with pytest.raises(UnsafeURL, match="non-public"):
-        check_url(f"http://{host}/scan.jpg", [address], allow_private=False)
+        check_scan_url(f"http://{host}/scan.jpg", [address], allow_private=False)
 
 
 def test_the_checked_address_is_the_one_connected_to(scans):
-    host, port, ip = check_url(scans.url + "/p.png", ["127.0.0.1"], allow_private=True)
+    host, port, ip = check_scan_url(scans.url + "/p.png", ["127.0.0.1"], allow_private=True)
     assert (host, port, ip) == ("127.0.0.1", scans.port, "127.0.0.1")
 
 

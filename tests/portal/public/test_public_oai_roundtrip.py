@@ -29,7 +29,7 @@ def served(app, library):
 
 @pytest.mark.parametrize("prefix", ["mods", "oai_dc"])
 def test_harvester_reads_our_provider_back_losslessly(app, served, tmp_path, prefix):
-    from harvester.run import harvest_partner
+    from harvester.harvest import harvest_partner
     from harvester.settings import HarvestSettings
 
     target = Catalog(f"sqlite:///{tmp_path / 'aggregator.db'}")
@@ -89,7 +89,7 @@ def _compare(source_app, target: Catalog, base: str) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("prefix", ["mods", "oai_dc"])
 def test_the_whole_demo_instance_comes_back_the_same(demo_app, tmp_path, prefix):
-    from harvester.run import harvest_partner
+    from harvester.harvest import harvest_partner
     from harvester.settings import HarvestSettings
 
     server = make_server("127.0.0.1", 0, demo_app, threaded=True)

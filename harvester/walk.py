@@ -1,11 +1,13 @@
-"""Walking a partner's ListRecords pages with a checkpoint after each one.
+"""Walking a partner's ListRecords lists page by page, with a checkpoint after each one.
 
-:class:`PageWalker` owns the loop state (kept in the run's checkpoint so a killed harvest
-goes on where it stopped): the current set, resumption token, highest datestamp, held-back
-deletions and the tally. Pages that cannot be parsed are fetched once more, then
-quarantined; when their resumption token can still be read the walk goes on.
+:class:`PageWalker` owns the loop state (kept in the run's
+:class:`~harvester.checkpoint.Checkpoint` so a killed harvest goes on where it stopped):
+the current set, resumption token, highest datestamp, held-back deletions and the tally.
+Pages that cannot be parsed are fetched once more, then quarantined; when their
+resumption token can still be read the walk goes on. A list that loops
+(:class:`LoopGuard`) stops the run.
 
-Pages come fetched, parsed and mapped from :class:`harvester.pipeline.PageFetcher` (a
+Pages come fetched, parsed and mapped from :class:`harvester.prefetch.PageFetcher` (a
 second process working ahead); the walk decides and writes. A page's records, their
 scan jobs and the checkpoint that follows them are stored in one transaction, so a run
 killed at any moment resumes exactly after the last page stored.
@@ -13,25 +15,32 @@ killed at any moment resumes exactly after the last page stored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-from typing import Any
+import hashlib
 
 from catalog.errors import HarvestError
-from catalog.models import HarvestRun, Partner
+from catalog.models import HarvestRun, Partner, RunStatus
 from catalog.records import RecordData
 from catalog.store import Catalog
-from harvester import runs
+from harvester import runlog
+from harvester.checkpoint import Checkpoint
 from harvester.client import PartnerClient
-from harvester.pipeline import BadPage, LoopGuard, Mapped, PageFetcher, map_page
-from harvester.protocol import OAIError, Page, Token, format_datestamp, parse_datestamp
+from harvester.fetch import Fetched, Mapped, Request, list_request, next_request
+from harvester.prefetch import PageFetcher
+from harvester.protocol import (
+    ListResponse,
+    OAIError,
+    Token,
+    format_datestamp,
+    parse_datestamp,
+)
 from harvester.report import Tally
 from harvester.settings import HarvestSettings
 
 STAMP = "YYYY-MM-DDThh:mm:ssZ"
 MAX_RESTARTS = 3
-
-__all__ = ["Mapped", "PageWalker", "map_page"]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -39,6 +48,37 @@ def _stamp(value: dt.datetime) -> str:
     """A datestamp as the checkpoint keeps it (a page's order check and its highest
     datestamp both need it: formatted once)."""
     return format_datestamp(value, STAMP)
+
+
+def page_digest(page: ListResponse) -> str:
+    """A checksum of a page's record identifiers and datestamps (finds a page served twice)."""
+    text = "\n".join(f"{r.identifier} {r.datestamp_text}" for r in page.records)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class LoopGuard:
+    """Notices a list that loops: the same page twice, or a token seen before."""
+
+    def __init__(self) -> None:
+        self.tokens: set[str] = set()
+        self.pages: set[str] = set()
+
+    def clear(self) -> None:
+        self.tokens.clear()
+        self.pages.clear()
+
+    def check(self, params: Request, page: ListResponse) -> str | None:
+        """Note ``page`` (got for ``params``); the loop it closes, if it does, as a message."""
+        token = page.token.value if page.token else ""
+        digest = page_digest(page)
+        if page.records and digest in self.pages:
+            return "resumption loop: the same page came twice"
+        if token and (token in self.tokens or token == params.get("resumptionToken")):
+            return f"resumption loop: token {token[:80]!r} came twice"
+        self.pages.add(digest)
+        if token:
+            self.tokens.add(token)
+        return None
 
 
 class PageWalker:
@@ -55,16 +95,22 @@ class PageWalker:
     ) -> None:
         self.catalog, self.partner, self.client = catalog, partner, client
         self.settings, self.run, self.progress = settings, run, progress
-        self.checkpoint: dict[str, Any] = dict(run.checkpoint or {})
-        self.tally = Tally.from_dict(self.checkpoint.get("tally"))
+        self.checkpoint = Checkpoint.from_json(run.checkpoint)
+        self.tally = Tally.from_dict(self.checkpoint.tally)
+        self.pending: dict[str, str | None] = dict(self.checkpoint.pending_deletes)
+        """Deletions of live records held for the end of the run (identifier → datestamp)."""
         self.sets: list[str | None] = list(partner.sets or []) or [None]
         self._loops = LoopGuard()
         self._fetcher: PageFetcher | None = None
 
-    def save(self, status: str = "running", *, session=None) -> None:
+    def _move(self, **changes) -> None:
+        """Change the checkpoint's fields (written by the next :meth:`save`)."""
+        self.checkpoint = dataclasses.replace(self.checkpoint, **changes)
+
+    def save(self, status: RunStatus = RunStatus.RUNNING, *, session=None) -> None:
         """Write the checkpoint (in ``session`` when given: with the page it follows)."""
-        self.checkpoint["tally"] = self.tally.to_dict()
-        runs.save(
+        self._move(pending_deletes=self.pending, tally=self.tally.to_dict())
+        runlog.save(
             self.catalog, self.run.id, self.checkpoint, self.tally.counts, status, session=session
         )
 
@@ -72,27 +118,26 @@ class PageWalker:
         """Harvest every configured set to its end (or raise :class:`HarvestError`).
 
         While a page is stored here, the next ones are fetched, parsed and mapped by
-        :class:`~harvester.pipeline.PageFetcher` in a second process.
+        :class:`~harvester.prefetch.PageFetcher` in a second process.
         """
         prefix = self.partner.metadata_prefix
-        with PageFetcher(self.client, prefix, self.settings) as self._fetcher:
-            while self.checkpoint["set_index"] < len(self.sets):
-                self._walk_set(self.sets[self.checkpoint["set_index"]])
-                self.checkpoint.update(set_index=self.checkpoint["set_index"] + 1, token=None)
-                self.checkpoint["from"] = self.run.from_date
-                self._new_list()
+        with PageFetcher(self.client, prefix, self.settings, LoopGuard) as self._fetcher:
+            while self.checkpoint.set_index < len(self.sets):
+                self._walk_set(self.sets[self.checkpoint.set_index])
+                self._move(
+                    set_index=self.checkpoint.set_index + 1,
+                    token=None,
+                    from_date=self.run.from_date,
+                    list_last=None,
+                    list_ordered=True,
+                )
                 self.save()
 
-    def _params(self, set_spec: str | None) -> dict[str, str]:
-        token = self.checkpoint.get("token")
-        if token:
-            return {"verb": "ListRecords", "resumptionToken": token}
-        params = {"verb": "ListRecords", "metadataPrefix": self.partner.metadata_prefix}
-        if self.checkpoint.get("from"):
-            params["from"] = self.checkpoint["from"]
-        if set_spec:
-            params["set"] = set_spec
-        return params
+    def _params(self, set_spec: str | None) -> Request:
+        """The request for the checkpoint's place in the list of ``set_spec``."""
+        return next_request(self.checkpoint.token) or list_request(
+            self.partner.metadata_prefix, self.checkpoint.from_date, set_spec
+        )
 
     def _walk_set(self, set_spec: str | None) -> None:
         while True:
@@ -114,8 +159,7 @@ class PageWalker:
             token = page.token.value if page.token else ""
             self._check_loop(params, page)
             self._track_order(page)
-            self.checkpoint["token"] = token or None
-            self.checkpoint["cursor"] = page.token.cursor if page.token else None
+            self._move(token=token or None, cursor=page.token.cursor if page.token else None)
             self.tally.add("pages")
             self._store(page, mapped)
             if self.progress:
@@ -132,28 +176,24 @@ class PageWalker:
         only the start of the run's window is safe. Upserts are idempotent, so what
         comes twice costs nothing.
         """
-        self.checkpoint["restarts"] = self.checkpoint.get("restarts", 0) + 1
+        self._move(restarts=self.checkpoint.restarts + 1)
         self.tally.add("restarts")
-        if self.checkpoint["restarts"] > MAX_RESTARTS:
+        if self.checkpoint.restarts > MAX_RESTARTS:
             raise HarvestError(f"resumption token rejected {MAX_RESTARTS + 1} times: {exc}")
-        last = parse_datestamp(self.checkpoint.get("list_last") or "")
+        last = parse_datestamp(self.checkpoint.list_last or "")
         start = self.run.from_date
-        if last is not None and self.checkpoint.get("list_ordered", True):
+        if last is not None and self.checkpoint.list_ordered:
             granularity = (self.partner.identify or {}).get("granularity", "YYYY-MM-DD")
             unit = dt.timedelta(days=1) if granularity == "YYYY-MM-DD" else dt.timedelta(seconds=1)
             start = format_datestamp(last - unit, granularity)
         self.tally.errors.append(f"restarted from {start or 'the start'}: {exc}")
-        self.checkpoint.update(token=None, **{"from": start})
-        self._new_list()
+        self._move(token=None, from_date=start, list_last=None, list_ordered=True)
         self._loops.clear()
 
-    def _new_list(self) -> None:
-        self.checkpoint.update(list_last=None, list_ordered=True)
-
-    def _track_order(self, page: Page) -> None:
+    def _track_order(self, page: ListResponse) -> None:
         """Note whether this list's datestamps have come in order so far."""
-        last = self.checkpoint.get("list_last")
-        ordered = self.checkpoint.get("list_ordered", True)
+        last = self.checkpoint.list_last
+        ordered = self.checkpoint.list_ordered
         latest = parse_datestamp(last) if last else None
         for record in page.records:
             stamp = record.datestamp
@@ -165,14 +205,14 @@ class PageWalker:
                 ordered = False
         if latest is not None:
             last = _stamp(latest)
-        self.checkpoint.update(list_last=last, list_ordered=ordered)
+        self._move(list_last=last, list_ordered=ordered)
 
-    def _check_loop(self, params: dict[str, str], page: Page) -> None:
+    def _check_loop(self, params: Request, page: ListResponse) -> None:
         loop = self._loops.check(params, page)
         if loop:
             raise HarvestError(loop)
 
-    def _fetch(self, params: dict[str, str]) -> tuple[Page, Mapped] | None:
+    def _fetch(self, params: Request) -> tuple[ListResponse, Mapped] | None:
         """One page, parsed and mapped; a bad page is fetched once more, then quarantined."""
         fetched = self._fetcher.get(params)
         for seconds, size, attempts in fetched.responses:
@@ -182,23 +222,24 @@ class PageWalker:
         if fetched.error is not None:
             raise fetched.error
         if fetched.bad is not None:
-            return self._bad_page(fetched.bad, params)
+            return self._bad_page(fetched)
         self.tally.add("cleaned_chars", fetched.page.removed_chars)
         return fetched.page, fetched.mapped
 
-    def _bad_page(self, bad: BadPage, params: dict[str, str]) -> tuple[Page, Mapped] | None:
-        runs.quarantine(
+    def _bad_page(self, fetched: Fetched) -> tuple[ListResponse, Mapped] | None:
+        bad = fetched.bad
+        runlog.quarantine(
             self.catalog, self.run.id, self.partner.id, "page", bad.url, bad.error, bad.content
         )
         self.tally.quarantine("page", bad.url, bad.error)
-        token = bad.token
-        if token and token != params.get("resumptionToken"):
+        token = fetched.next_token()
+        if token:
             self.tally.errors.append(f"page quarantined, went on with its token: {bad.error}")
-            return Page((), (), Token(token)), []
+            return ListResponse((), (), Token(token)), []
         self.tally.errors.append(f"page quarantined, harvest of this list stopped: {bad.error}")
         return None
 
-    def _store(self, page: Page, mapped: Mapped) -> None:
+    def _store(self, page: ListResponse, mapped: Mapped) -> None:
         """Store a page's records, their scan jobs and the checkpoint in one transaction."""
         with self.catalog.session() as session:
             items: list[RecordData] = []
@@ -207,7 +248,7 @@ class PageWalker:
                     items.append(outcome)
                 else:
                     exc = outcome
-                    runs.quarantine(
+                    runlog.quarantine(
                         self.catalog,
                         self.run.id,
                         self.partner.id,
@@ -226,23 +267,23 @@ class PageWalker:
             stamps = [item.datestamp for item in items if item.datestamp]
             if stamps:
                 stamp = _stamp(max(stamps))
-                highest = self.checkpoint.get("highest") or stamp
-                self.checkpoint["highest"] = max(stamp, highest)
+                highest = self.checkpoint.highest or stamp
+                self._move(highest=max(stamp, highest))
             outcomes = self.catalog.upsert_records(self.partner.id, items, session=session)
             scans: dict[int, tuple[str, ...]] = {}
             for item, outcome in zip(items, outcomes, strict=True):
                 self.tally.add(outcome.action)
                 if item.scan_urls and not item.deleted:
                     scans[outcome.record_id] = item.scan_urls
-            self.tally.add("scan_jobs", runs.add_scan_jobs(self.catalog, scans, session=session))
+            self.tally.add("scan_jobs", runlog.add_scan_jobs(self.catalog, scans, session=session))
             self.save(session=session)
 
     def _hold_deletions(self, items: list[RecordData], session) -> list[RecordData]:
         """Keep deletions of live records for the end of the run (mass-deletion guard)."""
-        pending: dict[str, str | None] = self.checkpoint.setdefault("pending_deletes", {})
+        pending = self.pending
         deleted = [i.oai_identifier for i in items if i.deleted]
         live = (
-            runs.live_among(self.catalog, self.partner.id, deleted, session=session)
+            runlog.live_among(self.catalog, self.partner.id, deleted, session=session)
             if deleted
             else set()
         )

@@ -1,14 +1,15 @@
-"""Harvest runs in the catalogue: start or resume, checkpoint, quarantine, finish.
+"""The run log: harvest runs' rows in the catalogue, and what a run writes beside them.
 
-A run's ``checkpoint`` (saved after every page) holds what is needed to go on after a
-crash: the resumption token, cursor, set index, highest datestamp seen, held-back
-deletions and the running :class:`~harvester.report.Tally`. A later call for the same
-partner resumes the newest unfinished run instead of starting over.
+A run is started or resumed, checkpointed after every page (a
+:class:`~harvester.checkpoint.Checkpoint`), and finished; a later call for the same
+partner resumes the newest unfinished run instead of starting over. Quarantined pages
+and records, scan jobs and the look-ups a run needs (live records, changes) are here too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import socket
@@ -19,12 +20,21 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from catalog.errors import HarvestError
-from catalog.models import DigitalObject, HarvestRun, Quarantine, Record, utcnow
+from catalog.models import (
+    DigitalObject,
+    HarvestRun,
+    ObjectStatus,
+    Quarantine,
+    Record,
+    RunStatus,
+    utcnow,
+)
 from catalog.processes import process_alive
 from catalog.store import Catalog
+from harvester.checkpoint import Checkpoint, Owner
 
-UNFINISHED = ("running", "interrupted", "failed")
-SUCCESS = ("completed",)
+UNFINISHED = frozenset({RunStatus.RUNNING, RunStatus.INTERRUPTED, RunStatus.FAILED})
+"""Statuses of a run that a later harvest of the same kind resumes."""
 
 
 @contextlib.contextmanager
@@ -42,7 +52,7 @@ def baseline(catalog: Catalog, partner_id: str) -> str | None:
     with catalog.session() as s:
         return s.scalar(
             select(HarvestRun.highest_datestamp)
-            .where(HarvestRun.partner_id == partner_id, HarvestRun.status.in_(SUCCESS))
+            .where(HarvestRun.partner_id == partner_id, HarvestRun.status == RunStatus.COMPLETED)
             .order_by(HarvestRun.id.desc())
             .limit(1)
         )
@@ -68,43 +78,29 @@ def resumable(
 
 
 def _refuse_if_alive(run: HarvestRun) -> None:
-    owner = (run.checkpoint or {}).get("owner") or {}
-    if run.status != "running" or owner.get("host") != socket.gethostname():
+    owner = Checkpoint.from_json(run.checkpoint).owner
+    if run.status != RunStatus.RUNNING or owner is None or owner.host != socket.gethostname():
         return
-    pid = owner.get("pid")
-    if pid and pid != os.getpid() and process_alive(pid):
+    pid = owner.pid
+    if pid != os.getpid() and process_alive(pid):
         raise HarvestError(
             f"another harvest of {run.partner_id} is running (process {pid}, run {run.id})",
             partner=run.partner_id,
         )
 
 
-def owner() -> dict[str, Any]:
-    return {"pid": os.getpid(), "host": socket.gethostname()}
-
-
 def start(
     catalog: Catalog, partner_id: str, mode: str, from_date: str | None, live: int
 ) -> HarvestRun:
     """Create a new running run with an initial checkpoint."""
-    checkpoint = {
-        "token": None,
-        "set_index": 0,
-        "from": from_date,
-        "highest": None,
-        "pending_deletes": {},
-        "live_before": live,
-        "restarts": 0,
-        "tally": None,
-        "owner": owner(),
-    }
+    checkpoint = Checkpoint(from_date=from_date, live_before=live, owner=Owner.here())
     with catalog.session() as s:
         run = HarvestRun(
             partner_id=partner_id,
             mode=mode,
-            status="running",
+            status=RunStatus.RUNNING,
             from_date=from_date,
-            checkpoint=checkpoint,
+            checkpoint=checkpoint.to_json(),
         )
         s.add(run)
     return run
@@ -113,22 +109,23 @@ def start(
 def save(
     catalog: Catalog,
     run_id: int,
-    checkpoint: dict[str, Any],
+    checkpoint: Checkpoint,
     counts: dict[str, int],
-    status: str = "running",
+    status: RunStatus = RunStatus.RUNNING,
     *,
     session: Session | None = None,
 ) -> None:
-    """Write a checkpoint (one UPDATE; in ``session``, with the page it follows)."""
+    """Write a checkpoint, owned by this process (one UPDATE; in ``session``, with the
+    page it follows)."""
     with _within(catalog, session) as s:
         s.connection().execute(
             _SAVE,
             {
                 "run": run_id,
-                "new_checkpoint": dict(checkpoint, owner=owner()),
+                "new_checkpoint": dataclasses.replace(checkpoint, owner=Owner.here()).to_json(),
                 "new_counts": dict(counts),
                 "new_status": status,
-                "new_highest": checkpoint.get("highest"),
+                "new_highest": checkpoint.highest,
             },
         )
 
@@ -155,7 +152,7 @@ def finish(
     catalog: Catalog,
     run_id: int,
     *,
-    status: str,
+    status: RunStatus,
     highest: str | None,
     counts: dict[str, int],
     report: dict[str, Any],
@@ -264,7 +261,7 @@ def add_scan_jobs(
                         DigitalObject(
                             record_id=record_id,
                             origin="harvested",
-                            status="pending",
+                            status=ObjectStatus.PENDING,
                             source_url=url,
                         )
                     )

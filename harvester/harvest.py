@@ -13,20 +13,21 @@ import datetime as dt
 from collections.abc import Callable
 
 from catalog.errors import HarvestError, WarisanError
+from catalog.models import RunStatus
 from catalog.store import Catalog
-from harvester import contact, deletions, runs
+from harvester import contact, deletions, runlog
 from harvester.client import PartnerClient
-from harvester.pages import PageWalker
 from harvester.protocol import format_datestamp, parse_datestamp
 from harvester.report import HarvestReport
 from harvester.settings import HarvestSettings
+from harvester.walk import PageWalker
 
 Progress = Callable[[int, int | None], None]
 
 
 def incremental_from(catalog: Catalog, partner_id: str, granularity: str) -> str | None:
     """``from`` for an incremental run: last good highest datestamp minus one unit."""
-    stamp = parse_datestamp(runs.baseline(catalog, partner_id) or "")
+    stamp = parse_datestamp(runlog.baseline(catalog, partner_id) or "")
     if stamp is None:
         return None
     if granularity == "YYYY-MM-DD":
@@ -63,13 +64,15 @@ def harvest_partner(
         granularity = identify.get("granularity", "YYYY-MM-DD")
         mode = "full" if full else "incremental"
         forced = _forced(from_date, granularity)
-        run = runs.resumable(catalog, partner_id, mode, forced)
+        run = runlog.resumable(catalog, partner_id, mode, forced)
         resumed = run is not None
         if run is None:
             start = (
                 forced if (forced or full) else incremental_from(catalog, partner_id, granularity)
             )
-            run = runs.start(catalog, partner_id, mode, start, runs.live_count(catalog, partner_id))
+            run = runlog.start(
+                catalog, partner_id, mode, start, runlog.live_count(catalog, partner_id)
+            )
         walker = PageWalker(catalog, partner, client, settings, run, progress)
         return _execute(catalog, partner, walker, identify, run, resumed, confirm_deletions)
     finally:
@@ -93,23 +96,23 @@ def _execute(
     catalog, partner, walker: PageWalker, identify, run, resumed, confirm
 ) -> HarvestReport:
     tally = walker.tally
-    status = "failed"
+    status = RunStatus.FAILED
     try:
         walker.walk()
-        status = "partial" if tally.counts["quarantined_pages"] else "completed"
+        status = RunStatus.PARTIAL if tally.counts["quarantined_pages"] else RunStatus.COMPLETED
         if run.mode == "full" and identify.get("deletedRecord") == "no":
             deletions.reconcile(walker, partner)
         status = deletions.apply(walker, confirm) or status
     except WarisanError as exc:  # harvest, protocol or store trouble: a failed, resumable run
         tally.errors.append(str(exc))
     except KeyboardInterrupt:
-        walker.save(status="interrupted")
+        walker.save(status=RunStatus.INTERRUPTED)
         raise
-    highest = walker.checkpoint.get("highest")
-    if status == "completed":
-        highest = max(filter(None, [highest, runs.baseline(catalog, partner.id)]), default=None)
+    highest = walker.checkpoint.highest
+    if status == RunStatus.COMPLETED:
+        highest = max(filter(None, [highest, runlog.baseline(catalog, partner.id)]), default=None)
     report = tally.summary()
-    runs.finish(
+    runlog.finish(
         catalog,
         run.id,
         status=status,
@@ -117,9 +120,9 @@ def _execute(
         counts=tally.counts,
         report=report,
         errors=tally.errors,
-        keep_checkpoint=status == "failed",
+        keep_checkpoint=status == RunStatus.FAILED,
     )
-    changed = runs.changed_since(catalog, partner.id, run.started_at)
+    changed = runlog.changed_since(catalog, partner.id, run.started_at)
     return HarvestReport(
         partner.id,
         run.id,

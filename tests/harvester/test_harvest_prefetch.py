@@ -1,4 +1,4 @@
-"""Pages fetched, parsed and mapped in a second process (:mod:`harvester.pipeline`).
+"""Pages fetched, parsed and mapped in a second process (:mod:`harvester.prefetch`).
 
 The same harvest with the fetcher process and inline stores the same records; the
 process ends with the walk (also when the walk fails, and when its parent is killed);
@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from catalog.models import Record
 from catalog.store import Catalog
-from harvester.pipeline import LOOKAHEAD
-from harvester.run import harvest_partner
+from harvester.harvest import harvest_partner
+from harvester.prefetch import LOOKAHEAD
 from tests.harvester.conftest import add_partner
 from tests.harvester.feedgen import SyntheticFeed, error
 from tests.harvester.servers import Reply
@@ -138,7 +138,7 @@ def test_the_fetcher_stays_within_its_lookahead(sqlite_catalog, settings, serve)
 CHILD = """
 import sys
 from catalog.store import Catalog
-from harvester.run import harvest_partner
+from harvester.harvest import harvest_partner
 from harvester.settings import HarvestSettings
 settings = HarvestSettings(politeness_delay=0, fetch_process=True)
 harvest_partner(Catalog(sys.argv[1]), "mitra", settings)
