@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from catalog.errors import IngestError
+from catalog.pagetext import PageText
 from ingest import images, pdf
 from ingest.settings import IngestSettings
 
@@ -50,7 +51,7 @@ class SourcePage:
     image: Image.Image
     master: bytes | None
     master_type: str
-    text_layer: pdf.TextLayer | None = None
+    text_layer: PageText | None = None
 
 
 def sniff(path: Path, name: str | None = None) -> str:

@@ -14,14 +14,15 @@ from sqlalchemy import select
 
 from catalog.errors import Conflict, IngestError, NotFound
 from catalog.files import FileStore
-from catalog.models import DigitalObject, File, Page, utcnow
+from catalog.models import DigitalObject, File, ObjectStatus, OcrStatus, Page
+from catalog.pagetext import PageText
 from catalog.store import Catalog
 from ingest import images, intake
-from ingest.language import detect_language
-from ingest.pages import mark_due
+from ingest.pages import mark_due, write_text
 from ingest.settings import IngestSettings
 
-STORED, INGESTED, FAILED = "stored", "ingested", "failed"
+STORED, INGESTED, FAILED = ObjectStatus.STORED, ObjectStatus.INGESTED, ObjectStatus.FAILED
+# (aliases for ingest.batch and portal.tasks until they use ObjectStatus)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +68,7 @@ def ingest_object(
     """
     obj, source = _load(catalog, files, object_id)
     if obj.pages:
-        todo = [p.id for p in obj.pages if p.ocr_status != "done"]
+        todo = [p.id for p in obj.pages if p.ocr_status != OcrStatus.DONE]
         return ObjectOutcome(obj.id, obj.record_id, len(obj.pages), todo, created=False)
     created: list[str] = []
     try:
@@ -79,7 +80,7 @@ def ingest_object(
         _discard(catalog, files, created)
         mark_failed(catalog, object_id, exc.message)
         raise
-    todo = [pid for pid, page in zip(page_ids, pages, strict=True) if page.ocr_status != "done"]
+    todo = [pid for pid, (_, layer) in zip(page_ids, pages, strict=True) if layer is None]
     return ObjectOutcome(obj.id, obj.record_id, len(page_ids), todo, created=True)
 
 
@@ -88,7 +89,7 @@ def mark_failed(catalog: Catalog, object_id: int, error: str) -> None:
     with catalog.session() as s:
         obj = s.get(DigitalObject, object_id)
         if obj is not None:
-            obj.status, obj.error = FAILED, error
+            obj.status, obj.error = ObjectStatus.FAILED, error
 
 
 def _load(catalog: Catalog, files: FileStore, object_id: int) -> tuple[DigitalObject, File]:
@@ -106,8 +107,10 @@ def _load(catalog: Catalog, files: FileStore, object_id: int) -> tuple[DigitalOb
 
 def _build_pages(
     files: FileStore, source: File, settings: IngestSettings, created: list[str]
-) -> tuple[list[Page], dict[str, File]]:
-    pages: list[Page] = []
+) -> tuple[list[tuple[Page, PageText | None]], dict[str, File]]:
+    """Store each page's master and derivatives; returns the new rows with their PDF text
+    layers (None for a page to OCR) and the new ``File`` rows."""
+    pages: list[tuple[Page, PageText | None]] = []
     new_files: dict[str, File] = {}
 
     def put(data: bytes, media: str) -> str:
@@ -133,36 +136,34 @@ def _build_pages(
             thumb_sha256=put(thumb, "image/jpeg"),
             width=page.image.width,
             height=page.image.height,
-            ocr_status="pending",
+            ocr_status=OcrStatus.PENDING,
         )
-        if page.text_layer is not None:
-            _apply_text_layer(row, page.text_layer)
-        pages.append(row)
+        pages.append((row, page.text_layer))
     return pages, new_files
 
 
-def _apply_text_layer(row: Page, layer) -> None:
-    row.text, row.words, row.lines = layer.text, layer.words, layer.lines
-    row.mean_confidence = 100.0
-    row.language = detect_language(layer.text)
-    row.text_source, row.ocr_status, row.ocr_at = "pdf", "done", utcnow()
-
-
 def _save(
-    catalog: Catalog, object_id: int, pages: list[Page], new_files: dict[str, File]
+    catalog: Catalog,
+    object_id: int,
+    pages: list[tuple[Page, PageText | None]],
+    new_files: dict[str, File],
 ) -> list[int]:
     with catalog.session() as s:
         known = set(s.scalars(select(File.sha256).where(File.sha256.in_(list(new_files)))))
         s.add_all(f for sha, f in new_files.items() if sha not in known)
         s.flush()
         obj = s.get(DigitalObject, object_id)
-        for page in pages:
-            page.object_id = object_id
-        s.add_all(pages)
-        obj.status, obj.error = INGESTED, None
+        rows = [row for row, _ in pages]
+        for row in rows:
+            row.object_id = object_id
+        s.add_all(rows)
+        obj.status, obj.error = ObjectStatus.INGESTED, None
         s.flush()
-        mark_due(s, obj.record_id)  # text layers index now; OCR'd pages mark it again
-        return [p.id for p in pages]
+        for row, layer in pages:  # text layers index now; OCR'd pages mark it again
+            if layer is not None:
+                write_text(s, row.id, obj.record_id, layer)
+        mark_due(s, obj.record_id)
+        return [row.id for row in rows]
 
 
 def _discard(catalog: Catalog, files: FileStore, created: list[str]) -> None:

@@ -3,20 +3,19 @@
 :func:`check_tesseract` verifies the engine and the language packs (call it when a
 worker starts: it fails loudly). :func:`recognise` reads one page image and
 :func:`recognise_many` a few page files, one after another, in ONE Tesseract process;
-either way Tesseract runs with ``OMP_THREAD_LIMIT=1``: no threads inside a page (measured
-3x slower here), parallelism comes from one such process per core. Both return words
-with boxes and confidence, line boxes, text and mean confidence per page.
+either way Tesseract runs with ``OMP_THREAD_LIMIT=1``: no threads inside a page,
+parallelism comes from one such process per core. Both return a
+:class:`catalog.pagetext.PageText` per page (source ``ocr``).
 
-Why several pages to one process: every Tesseract process loads its language models,
-about 0.2 s for ``ind+msa+eng`` against 0.1-0.5 s of recognition per page. Given a list
+Why several pages to one process: every Tesseract process loads its language models
+once, which costs about as much as recognising a page. Given a list
 file (one image path a line), Tesseract loads them once and reads the pages in order;
 its TSV tells them apart by ``page_num`` and each page's rows are the same as those of a
-run on that page alone (checked on demo pages, real clippings and a blank page).
+run on that page alone.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -24,19 +23,9 @@ import pytesseract
 from PIL import Image
 
 from catalog.errors import OcrError
+from catalog.pagetext import PageText, Word
 
 OMP_ENV = "OMP_THREAD_LIMIT"
-
-
-@dataclasses.dataclass(frozen=True)
-class OcrOutput:
-    """What Tesseract read: ``words`` are ``[text, left, top, width, height, conf,
-    line_no]`` in the pixels of the image given (see :func:`scale_boxes`)."""
-
-    text: str
-    words: list[list]
-    lines: list[list[int]]
-    mean_confidence: float | None
 
 
 def check_tesseract(languages: str, cmd: str = "tesseract") -> str:
@@ -69,8 +58,9 @@ def choose_psm(width: int, height: int, clipping_side: int) -> int:
 
 def recognise(
     image: Image.Image | str, languages: str, *, psm: int, dpi: int, timeout: int, cmd: str
-) -> OcrOutput:
-    """OCR one image (a PIL image or a file path) in one Tesseract process."""
+) -> PageText:
+    """OCR one image (a PIL image or a file path) in one Tesseract process; boxes are in
+    the pixels of the image given (see :meth:`PageText.scaled`)."""
     return parse_data(_image_to_data(image, languages, psm, dpi, timeout, cmd))
 
 
@@ -83,7 +73,7 @@ def recognise_many(
     timeout: int,
     cmd: str,
     workdir: str | Path,
-) -> list[OcrOutput]:
+) -> list[PageText]:
     """OCR image files one after another in ONE single-threaded Tesseract process (the
     language models load once); returns one result per path, in order.
 
@@ -145,11 +135,10 @@ def split_pages(data: dict[str, list]) -> list[dict[str, list]]:
     return pages
 
 
-def parse_data(data: dict[str, list]) -> OcrOutput:
-    """Turn pytesseract's ``image_to_data`` columns into words, lines and text."""
-    words: list[list] = []
+def parse_data(data: dict[str, list]) -> PageText:
+    """Turn pytesseract's ``image_to_data`` columns into a page's words and text."""
+    words: list[Word] = []
     line_ids: dict[tuple[int, int, int], int] = {}
-    boxes: dict[int, list[int]] = {}
     paragraph_of: dict[int, tuple[int, int]] = {}
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
@@ -161,43 +150,21 @@ def parse_data(data: dict[str, list]) -> OcrOutput:
         paragraph_of[line_no] = key[:2]
         left, top = int(data["left"][i]), int(data["top"][i])
         width, height = int(data["width"][i]), int(data["height"][i])
-        words.append([text, left, top, width, height, round(conf, 2), line_no])
-        box = boxes.setdefault(line_no, [left, top, left + width, top + height])
-        box[:] = [
-            min(box[0], left),
-            min(box[1], top),
-            max(box[2], left + width),
-            max(box[3], top + height),
-        ]
-    lines = [[b[0], b[1], b[2] - b[0], b[3] - b[1]] for _, b in sorted(boxes.items())]
-    mean = round(sum(w[5] for w in words) / len(words), 2) if words else None
-    return OcrOutput(_text(words, paragraph_of), words, lines, mean)
+        words.append(Word(text, left, top, width, height, round(conf, 2), line_no))
+    return PageText.of_words(_text(words, paragraph_of), words, "ocr")
 
 
-def _text(words: list[list], paragraph_of: dict[int, tuple[int, int]]) -> str:
+def _text(words: list[Word], paragraph_of: dict[int, tuple[int, int]]) -> str:
     parts: list[str] = []
     previous_line, previous_par = None, None
     for word in words:
-        line = word[6]
+        line = word.line
         if previous_line is None:
             pass
         elif line != previous_line:
             parts.append("\n\n" if paragraph_of[line] != previous_par else "\n")
         else:
             parts.append(" ")
-        parts.append(word[0])
+        parts.append(word.text)
         previous_line, previous_par = line, paragraph_of[line]
     return "".join(parts)
-
-
-def scale_boxes(output: OcrOutput, factor: float) -> OcrOutput:
-    """The same result with boxes divided by ``factor`` (OCR image → master pixels)."""
-    if factor == 1.0:
-        return output
-
-    def shrink(values: list[int]) -> list[int]:
-        return [round(v / factor) for v in values]
-
-    words = [[w[0], *shrink(w[1:5]), w[5], w[6]] for w in output.words]
-    lines = [shrink(b) for b in output.lines]
-    return dataclasses.replace(output, words=words, lines=lines)

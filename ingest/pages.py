@@ -2,7 +2,8 @@
 
 A page is *claimed* before Tesseract runs: one atomic UPDATE moves it to ``running`` and
 writes the owner (``run:<host>:<pid>``) into ``ocr_key`` and the start time into
-``ocr_at``. Only the owner may store the result, which sets ``ocr_status='done'`` and
+``ocr_at``. Only the owner may store the result (:func:`write_text`, the one writer of a
+page's text, OCR'd or from a PDF text layer), which sets ``ocr_status='done'`` and
 ``ocr_key`` to the page's cache key (image checksum + OCR settings). A claim whose owner
 process is gone (same host) or that is older than the lease is stale and may be taken
 over, so a worker killed mid-page loses nothing, and a page is never stored twice.
@@ -23,14 +24,20 @@ from sqlalchemy import select, update
 
 from catalog.errors import NotFound, OcrError, WarisanError
 from catalog.files import FileStore
-from catalog.models import DigitalObject, Page, Record, utcnow
+from catalog.models import DigitalObject, OcrStatus, Page, Record, utcnow
+from catalog.pagetext import PageText
 from catalog.processes import process_alive
 from catalog.store import Catalog
 from ingest import ocr, reading
 from ingest.language import detect_language
 from ingest.settings import IngestSettings, ocr_key, ocr_languages
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+PENDING, RUNNING, DONE, FAILED = (
+    OcrStatus.PENDING,
+    OcrStatus.RUNNING,
+    OcrStatus.DONE,
+    OcrStatus.FAILED,
+)  # aliases for ingest.work and portal.tasks until they use OcrStatus
 CLAIM_PREFIX = "run:"
 
 
@@ -111,7 +118,7 @@ def ocr_pages(
     lease = lease or dt.timedelta(seconds=settings.ocr_timeout * 2 * settings.ocr_batch + 60)
     page, record_id, languages = _load(catalog, page_id, settings)
     key = ocr_key(page.image_sha256, languages, settings)
-    if page.ocr_status == DONE and (page.ocr_key == key or page.text_source == "pdf"):
+    if page.ocr_status == OcrStatus.DONE and (page.ocr_key == key or page.text_source == "pdf"):
         return [PageOutcome(page_id, record_id, "skipped")]
     token = owner_token()
     if not _claim(catalog, page_id, key, token, lease):
@@ -124,7 +131,7 @@ def ocr_pages(
         return _read_and_store(catalog, files, claimed, languages, token, settings)
     except BaseException:
         for item in claimed:  # whatever is not stored yet goes back to pending
-            release(catalog, item.page_id, token, PENDING, None)
+            release(catalog, item.page_id, token, OcrStatus.PENDING, None)
         raise
 
 
@@ -156,7 +163,9 @@ def _take_along(
             select(Page.id, Page.image_sha256, Page.width, Page.height, Record.id, Record.languages)
             .join(DigitalObject, Page.object_id == DigitalObject.id)
             .join(Record, DigitalObject.record_id == Record.id)
-            .where(Page.ocr_status == PENDING, Page.ocr_error.is_(None), Page.id != page_id)
+            .where(
+                Page.ocr_status == OcrStatus.PENDING, Page.ocr_error.is_(None), Page.id != page_id
+            )
             .order_by(Page.id)
             .limit(batch * max(share, 8))
         ).all()
@@ -174,8 +183,12 @@ def _take_along(
         for pid, sha, record_id in fitting:
             changed = s.execute(
                 update(Page)
-                .where(Page.id == pid, Page.ocr_status == PENDING, Page.ocr_error.is_(None))
-                .values(ocr_status=RUNNING, ocr_key=token, ocr_at=utcnow(), ocr_error=None)
+                .where(
+                    Page.id == pid, Page.ocr_status == OcrStatus.PENDING, Page.ocr_error.is_(None)
+                )
+                .values(
+                    ocr_status=OcrStatus.RUNNING, ocr_key=token, ocr_at=utcnow(), ocr_error=None
+                )
             ).rowcount
             if changed == 1:
                 taken.append(_Claimed(pid, record_id, sha, ocr_key(sha, languages, settings)))
@@ -192,7 +205,7 @@ def _read_and_store(
 ) -> list[PageOutcome]:
     """Reuse stored results of identical pages, read each distinct image of the batch
     once, and settle every claimed page."""
-    found: dict[str, ocr.OcrOutput] = {}
+    found: dict[str, PageText] = {}
     for item in claimed:
         if item.key not in found:
             twin = _cached_twin(catalog, item.page_id, item.key)
@@ -208,7 +221,7 @@ def _read_and_store(
     outcomes = []
     for n, item in enumerate(claimed):
         if item.key in found:
-            result: ocr.OcrOutput | WarisanError = found[item.key]
+            result: PageText | WarisanError = found[item.key]
             action = "cached"
         else:
             result = readings[firsts[item.key].page_id]
@@ -221,35 +234,36 @@ def _settle(
     catalog: Catalog,
     item: _Claimed,
     token: str,
-    result: ocr.OcrOutput | WarisanError,
+    result: PageText | WarisanError,
     action: str,
     *,
     lead: bool,
 ) -> PageOutcome:
     """Store a result, or give the page back with its error (the page asked for first
     without one: its job records it)."""
-    if isinstance(result, ocr.OcrOutput):
-        _store(catalog, item.page_id, item.record_id, token, item.key, result)
+    if isinstance(result, PageText):
+        with catalog.session() as s:
+            write_text(s, item.page_id, item.record_id, result, key=item.key, owner=token)
         return PageOutcome(item.page_id, item.record_id, action)
     if lead:
-        release(catalog, item.page_id, token, PENDING, None)
+        release(catalog, item.page_id, token, OcrStatus.PENDING, None)
         return PageOutcome(item.page_id, item.record_id, "retry", result)
     if not isinstance(result, OcrError):  # an unreadable master: trying again cannot help
-        release(catalog, item.page_id, token, FAILED, str(result))
+        release(catalog, item.page_id, token, OcrStatus.FAILED, str(result))
         return PageOutcome(item.page_id, item.record_id, "failed", result)
-    release(catalog, item.page_id, token, PENDING, f"{type(result).__name__}: {result}")
+    release(catalog, item.page_id, token, OcrStatus.PENDING, f"{type(result).__name__}: {result}")
     return PageOutcome(item.page_id, item.record_id, "retry", result)
 
 
 def release(
-    catalog: Catalog, page_id: int, token: str | None, status: str, error: str | None
+    catalog: Catalog, page_id: int, token: str | None, status: OcrStatus, error: str | None
 ) -> None:
     """Give a claimed page back (``pending``) or mark it ``failed`` with its error.
 
     With ``token`` None the page is changed whoever holds it (final failure reports).
     """
     with catalog.session() as s:
-        query = update(Page).where(Page.id == page_id, Page.ocr_status != DONE)
+        query = update(Page).where(Page.id == page_id, Page.ocr_status != OcrStatus.DONE)
         if token is not None:
             query = query.where(Page.ocr_key == token)
         s.execute(query.values(ocr_status=status, ocr_key=None, ocr_error=error, ocr_at=utcnow()))
@@ -272,10 +286,10 @@ def _load(catalog: Catalog, page_id: int, settings: IngestSettings) -> tuple[Pag
 def _claim(catalog: Catalog, page_id: int, key: str, token: str, lease: dt.timedelta) -> bool:
     with catalog.session() as s:
         page = s.get(Page, page_id)
-        running_stale = page.ocr_status == RUNNING and claim_is_stale(
+        running_stale = page.ocr_status == OcrStatus.RUNNING and claim_is_stale(
             page.ocr_key, page.ocr_at, lease
         )
-        if page.ocr_status == RUNNING and not running_stale:
+        if page.ocr_status == OcrStatus.RUNNING and not running_stale:
             return False
         seen_key, seen_status = page.ocr_key, page.ocr_status
     with catalog.session() as s:
@@ -284,7 +298,7 @@ def _claim(catalog: Catalog, page_id: int, key: str, token: str, lease: dt.timed
             .where(
                 Page.id == page_id, Page.ocr_status == seen_status, _same(Page.ocr_key, seen_key)
             )
-            .values(ocr_status=RUNNING, ocr_key=token, ocr_at=utcnow(), ocr_error=None)
+            .values(ocr_status=OcrStatus.RUNNING, ocr_key=token, ocr_at=utcnow(), ocr_error=None)
         ).rowcount
     return changed == 1
 
@@ -293,43 +307,46 @@ def _same(column, value):
     return column.is_(None) if value is None else column == value
 
 
-def _cached_twin(catalog: Catalog, page_id: int, key: str) -> ocr.OcrOutput | None:
+def _cached_twin(catalog: Catalog, page_id: int, key: str) -> PageText | None:
     """An identical page (same image, same settings) already OCR'd: reuse its result."""
     with catalog.session() as s:
         twin = s.scalar(
             select(Page)
-            .where(Page.ocr_key == key, Page.ocr_status == DONE, Page.id != page_id)
+            .where(Page.ocr_key == key, Page.ocr_status == OcrStatus.DONE, Page.id != page_id)
             .limit(1)
         )
         if twin is None:
             return None
-        return ocr.OcrOutput(twin.text or "", twin.words, twin.lines, twin.mean_confidence)
+        return PageText.from_page(twin)
 
 
-def _store(
-    catalog: Catalog, page_id: int, record_id: int, token: str, key: str, result: ocr.OcrOutput
-) -> None:
-    """Write the result if this process still owns the claim; the record's search
-    documents become due in the same transaction."""
-    with catalog.session() as s:
-        stored = s.execute(
-            update(Page)
-            .where(Page.id == page_id, Page.ocr_key == token, Page.ocr_status == RUNNING)
-            .values(
-                text=result.text,
-                words=result.words,
-                lines=result.lines,
-                mean_confidence=result.mean_confidence,
-                language=detect_language(result.text),
-                text_source="ocr",
-                ocr_status=DONE,
-                ocr_key=key,
-                ocr_error=None,
-                ocr_at=utcnow(),
-            )
-        ).rowcount
-        if stored:
-            mark_due(s, record_id)
+def write_text(
+    session,
+    page_id: int,
+    record_id: int,
+    text: PageText,
+    *,
+    key: str | None = None,
+    owner: str | None = None,
+) -> bool:
+    """Store ``text`` as page ``page_id``'s reading (``done``, with the cache ``key``) and
+    mark the record's search documents due, both in the caller's transaction; the
+    language is detected from the text when ``text`` does not name one. With ``owner``,
+    only while that claim token still holds the page. Returns whether it was written."""
+    values = text.columns()
+    if values["language"] is None:
+        values["language"] = detect_language(text.text)
+    query = update(Page).where(Page.id == page_id)
+    if owner is not None:
+        query = query.where(Page.ocr_key == owner, Page.ocr_status == OcrStatus.RUNNING)
+    written = session.execute(
+        query.values(
+            **values, ocr_status=OcrStatus.DONE, ocr_key=key, ocr_error=None, ocr_at=utcnow()
+        )
+    ).rowcount
+    if written:
+        mark_due(session, record_id)
+    return written == 1
 
 
 def mark_due(session, record_id: int) -> None:
@@ -346,4 +363,5 @@ __all__ = [
     "ocr_pages",
     "owner_token",
     "release",
+    "write_text",
 ]

@@ -1,12 +1,12 @@
 """PDF pages: rasterise each page (pypdfium2) and keep a usable embedded text layer.
 
-The rasterised page image is the master of that page; text-layer word boxes are given in
-its pixels, like OCR boxes.
+The rasterised page image is the master of that page; a text layer is a
+:class:`catalog.pagetext.PageText` (source ``pdf``) whose word boxes are in its pixels,
+like OCR boxes.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,16 +14,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from catalog.errors import IngestError
+from catalog.pagetext import PageText, Word
 from ingest.settings import IngestSettings
 
-
-@dataclasses.dataclass(frozen=True)
-class TextLayer:
-    """Words (``[text, left, top, width, height, 100.0, line_no]``), line boxes and text."""
-
-    text: str
-    words: list[list]
-    lines: list[list[int]]
+LAYER_CONFIDENCE = 100.0
+"""The confidence of a text layer's words: the PDF says what the text is."""
 
 
 def open_pdf(path: Path, settings: IngestSettings, name: str) -> pdfium.PdfDocument:
@@ -52,7 +47,7 @@ def open_pdf(path: Path, settings: IngestSettings, name: str) -> pdfium.PdfDocum
 
 def iter_pdf_pages(
     document: pdfium.PdfDocument, settings: IngestSettings, name: str
-) -> Iterator[tuple[object, TextLayer | None]]:
+) -> Iterator[tuple[object, PageText | None]]:
     """Yield ``(PIL image, text layer or None)`` for each page, in order."""
     for index in range(len(document)):
         page = document[index]
@@ -81,7 +76,7 @@ def _scale(width: float, height: float, settings: IngestSettings) -> float:
     return scale
 
 
-def text_layer(page: pdfium.PdfPage, scale: float, settings: IngestSettings) -> TextLayer | None:
+def text_layer(page: pdfium.PdfPage, scale: float, settings: IngestSettings) -> PageText | None:
     """The page's embedded text as words in pixels, or None when there is no usable text
     (too few letters, mostly unmapped glyphs, or a rotated page)."""
     if page.get_rotation() % 360:
@@ -92,12 +87,12 @@ def text_layer(page: pdfium.PdfPage, scale: float, settings: IngestSettings) -> 
         if not usable(text, settings.pdf_min_chars):
             return None
         left, _bottom, _right, top = page.get_cropbox()
-        words, lines = _words(textpage, scale, left, top)
+        words = _words(textpage, scale, left, top)
     finally:
         textpage.close()
     if not words:
         return None
-    return TextLayer(text=_join(words), words=words, lines=lines)
+    return PageText.of_words(_join(words), words, "pdf")
 
 
 def usable(text: str, min_chars: int) -> bool:
@@ -110,8 +105,8 @@ def usable(text: str, min_chars: int) -> bool:
     return junk <= 0.05 * len(visible)
 
 
-def _words(textpage, scale: float, left: float, top: float) -> tuple[list[list], list[list[int]]]:
-    words: list[list] = []
+def _words(textpage, scale: float, left: float, top: float) -> list[Word]:
+    words: list[Word] = []
     current: list = []
     line_no = 0
     for index in range(textpage.count_chars()):
@@ -126,10 +121,10 @@ def _words(textpage, scale: float, left: float, top: float) -> tuple[list[list],
         box = ((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale)
         current.append((char, box))
     _close(current, words, line_no)
-    return words, _line_boxes(words)
+    return words
 
 
-def _close(chars: list, words: list[list], line_no: int) -> None:
+def _close(chars: list, words: list[Word], line_no: int) -> None:
     if not chars:
         return
     x0 = min(b[0] for _, b in chars)
@@ -137,22 +132,21 @@ def _close(chars: list, words: list[list], line_no: int) -> None:
     x1 = max(b[2] for _, b in chars)
     y1 = max(b[3] for _, b in chars)
     text = "".join(c for c, _ in chars)
-    words.append([text, round(x0), round(y0), round(x1 - x0), round(y1 - y0), 100.0, line_no])
+    words.append(
+        Word(
+            text,
+            round(x0),
+            round(y0),
+            round(x1 - x0),
+            round(y1 - y0),
+            LAYER_CONFIDENCE,
+            line_no,
+        )
+    )
 
 
-def _line_boxes(words: list[list]) -> list[list[int]]:
-    boxes: dict[int, list[int]] = {}
-    for _, x, y, w, h, _, line in words:
-        box = boxes.get(line)
-        if box is None:
-            boxes[line] = [x, y, x + w, y + h]
-        else:
-            box[:] = [min(box[0], x), min(box[1], y), max(box[2], x + w), max(box[3], y + h)]
-    return [[b[0], b[1], b[2] - b[0], b[3] - b[1]] for _, b in sorted(boxes.items())]
-
-
-def _join(words: list[list]) -> str:
+def _join(words: list[Word]) -> str:
     lines: dict[int, list[str]] = {}
     for word in words:
-        lines.setdefault(word[6], []).append(word[0])
+        lines.setdefault(word.line or 0, []).append(word.text)
     return "\n".join(" ".join(parts) for _, parts in sorted(lines.items()))

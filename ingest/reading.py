@@ -5,8 +5,8 @@ its reading or the error that stopped it. Pages that share a page segmentation m
 a resolution go to ONE single-threaded Tesseract process, one after another
 (:func:`ingest.ocr.recognise_many`: the language models load once, not once a page);
 when such a run fails, its pages are read again one by one, so a bad page costs only
-itself. No threads inside a page: a single-threaded process working through a few pages
-in turn keeps the measured advantage of one thread a page.
+itself. No threads inside a page: a single-threaded process works through a few pages
+in turn.
 
 Each page is first read at its own size; a small clipping that read poorly, or a
 low-resolution page whose print came out small, is read again enlarged (these re-reads
@@ -26,10 +26,11 @@ from PIL import Image
 
 from catalog.errors import IngestError, OcrError, WarisanError
 from catalog.files import FileStore
+from catalog.pagetext import PageText
 from ingest import images, intake, ocr
 from ingest.settings import IngestSettings
 
-Result = ocr.OcrOutput | WarisanError
+Result = PageText | WarisanError
 
 
 @dataclasses.dataclass
@@ -50,8 +51,9 @@ def read_pages(
     files: FileStore, pages: list[tuple[int, str]], languages: str, settings: IngestSettings
 ) -> dict[int, Result]:
     """Read ``(page id, master checksum)`` pairs; returns each page's
-    :class:`ingest.ocr.OcrOutput`, or the :class:`IngestError` (unreadable or missing
-    master) or :class:`OcrError` (Tesseract failed) of that page alone."""
+    :class:`catalog.pagetext.PageText` (boxes in master pixels), or the
+    :class:`IngestError` (unreadable or missing master) or :class:`OcrError` (Tesseract
+    failed) of that page alone."""
     results: dict[int, Result] = {}
     with tempfile.TemporaryDirectory(prefix="warisan-ocr-") as workdir:
         todo: list[_Page] = []
@@ -67,7 +69,7 @@ def read_pages(
         for page in todo:
             first = firsts[page.page_id]
             results[page.page_id] = first
-            if isinstance(first, ocr.OcrOutput) and _worth_rereading(page, first, settings):
+            if isinstance(first, PageText) and _worth_rereading(page, first, settings):
                 try:
                     again[page.page_id] = (page, _enlarged_source(page, settings))
                 except IngestError as exc:
@@ -131,7 +133,7 @@ def _save(image: Image.Image, workdir: str, name: str) -> str:
     return str(target)
 
 
-def _worth_rereading(page: _Page, reading: ocr.OcrOutput, settings: IngestSettings) -> bool:
+def _worth_rereading(page: _Page, reading: PageText, settings: IngestSettings) -> bool:
     """A small clipping below the confidence threshold, or a page with small print,
     when enlarging is possible at all."""
     if page.factor <= 1.0:
@@ -141,9 +143,9 @@ def _worth_rereading(page: _Page, reading: ocr.OcrOutput, settings: IngestSettin
     return _small_print(reading, settings)
 
 
-def _small_print(reading: ocr.OcrOutput, settings: IngestSettings) -> bool:
+def _small_print(reading: PageText, settings: IngestSettings) -> bool:
     """True when the median word is shorter than ``settings.small_print`` pixels."""
-    heights = sorted(w[4] for w in reading.words)
+    heights = sorted(w.h for w in reading.words)
     return not heights or heights[len(heights) // 2] < settings.small_print
 
 
@@ -153,14 +155,13 @@ def _enlarged_source(page: _Page, settings: IngestSettings) -> Image.Image:
 
 def _better(first: Result, second: Result, page: _Page, settings: IngestSettings) -> Result:
     """The enlarged reading (boxes mapped back) when it is more confident than the first
-    and itself reaches ``settings.reread_confidence``; an error of the re-read is the
-    page's error. (Measured on the 20 real clippings: a re-read that stays below the
-    threshold, 37 against 34, was worse than the first reading, 10 errors against 3.)"""
-    if not isinstance(second, ocr.OcrOutput) or not isinstance(first, ocr.OcrOutput):
-        return second if isinstance(first, ocr.OcrOutput) else first
+    and itself reaches ``settings.reread_confidence`` (a re-read that stays below it reads
+    worse than the first); an error of the re-read is the page's error."""
+    if not isinstance(second, PageText) or not isinstance(first, PageText):
+        return second if isinstance(first, PageText) else first
     confidence = second.mean_confidence or -1.0
     if confidence > (first.mean_confidence or -1.0) and confidence >= settings.reread_confidence:
-        return ocr.scale_boxes(second, page.factor)
+        return second.scaled(page.factor)
     return first
 
 
@@ -178,7 +179,7 @@ def _read_groups(
     results: dict[int, Result] = {}
     for (psm, dpi), members in groups.items():
 
-        def run(paths: list[str], psm: int = psm, dpi: int = dpi) -> list[ocr.OcrOutput]:
+        def run(paths: list[str], psm: int = psm, dpi: int = dpi) -> list[PageText]:
             return ocr.recognise_many(
                 paths,
                 languages,
@@ -194,7 +195,7 @@ def _read_groups(
 
 
 def _read_group(
-    members: list[tuple[int, str]], run: Callable[[list[str]], list[ocr.OcrOutput]]
+    members: list[tuple[int, str]], run: Callable[[list[str]], list[PageText]]
 ) -> dict[int, Result]:
     try:
         readings = run([source for _, source in members])

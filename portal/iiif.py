@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from catalog.errors import NotFound
 from catalog.models import DigitalObject
+from catalog.pagetext import numbered, page_numbers
 from portal import reading, urls
 from portal.inside import search_inside
 from portal.services import get_services
@@ -31,9 +32,10 @@ def _lang_map(value: str | None) -> dict[str, list[str]]:
     return {"none": [value or ""]}
 
 
-def canvas_id(object_id: int, order: int) -> str:
+def canvas_id(object_id: int, number: int) -> str:
+    """The canvas of the object's page ``number`` (:func:`catalog.pagetext.numbered`)."""
     return (
-        urls.absolute("iiif.manifest", object_id=object_id).rsplit("/", 1)[0] + f"/canvas/{order}"
+        urls.absolute("iiif.manifest", object_id=object_id).rsplit("/", 1)[0] + f"/canvas/{number}"
     )
 
 
@@ -42,7 +44,7 @@ def manifest_json(obj: DigitalObject, types: dict[str, str]) -> dict[str, Any]:
     record = obj.record
     manifest_url = urls.absolute("iiif.manifest", object_id=obj.id)
     items = []
-    for number, page in enumerate(obj.pages, start=1):
+    for number, page in numbered(obj.pages):
         sha = page.display_sha256 or page.image_sha256
         cid = canvas_id(obj.id, number)
         items.append(
@@ -125,20 +127,20 @@ def search(object_id: int):
     """IIIF Content Search 1.0: ``?q=`` → an annotation list of hit boxes on canvases."""
     obj = reading.get_object(get_services().catalog, object_id)
     text = request.args.get("q", "")
-    numbers = {page.id: n for n, page in enumerate(obj.pages, start=1)}
+    numbers = page_numbers(obj.pages)
     resources = []
     for hit in search_inside(obj.record_id, text):
         if hit.page_id not in numbers:
             continue
         cid = canvas_id(obj.id, numbers[hit.page_id])
-        for index, box in enumerate(hit.boxes):
+        for index, word in enumerate(hit.boxes):
             resources.append(
                 {
                     "@id": f"{cid}/hit/{index}",
                     "@type": "oa:Annotation",
                     "motivation": "sc:painting",
-                    "resource": {"@type": "cnt:ContentAsText", "chars": box.text},
-                    "on": f"{cid}#xywh={box.x},{box.y},{box.w},{box.h}",
+                    "resource": {"@type": "cnt:ContentAsText", "chars": word.text},
+                    "on": f"{cid}#xywh={','.join(map(str, word.xywh))}",
                 }
             )
     return jsonify(

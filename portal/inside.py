@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.errors import BackendUnavailable
+from catalog.pagetext import box_json
 from portal.services import get_services
 from search.types import PageHit
 
@@ -35,5 +36,5 @@ def hit_json(hit: PageHit) -> dict[str, Any]:
         "page_id": hit.page_id,
         "order": hit.order,
         "snippet": hit.snippet,
-        "boxes": [{"x": b.x, "y": b.y, "w": b.w, "h": b.h, "text": b.text} for b in hit.boxes],
+        "boxes": [box_json(word) for word in hit.boxes],
     }

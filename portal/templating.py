@@ -9,6 +9,7 @@ from flask import Flask, g, url_for
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
+from catalog.pagetext import numbered
 from portal import vocab
 
 MARK = re.compile(r"</?mark>")
@@ -31,10 +32,10 @@ def viewer_pages(pages) -> list[dict[str, Any]]:
     """What the viewer script needs of each page: display image URL, deep-zoom tile
     base URL (when the master's size is known) and master size."""
     out = []
-    for number, page in enumerate(pages, start=1):
+    for number, page in numbered(pages):
         sha = page.display_sha256 or page.image_sha256
         zoomable = bool(page.width and page.height and page.image_sha256)
-        tiles = url_for("tiles.tile", sha256=page.image_sha256, level=0, col=0, row=0)
+        tiles = url_for("records.tile", sha256=page.image_sha256, level=0, col=0, row=0)
         out.append(
             {
                 "n": number,
@@ -49,11 +50,12 @@ def viewer_pages(pages) -> list[dict[str, Any]]:
 
 
 def viewer_hits(hits, numbers: dict[int, int]) -> list[dict[str, Any]]:
-    """Page hits with the record-wide page number and boxes in master pixels."""
+    """Page hits with the record-wide page number (``numbers``: page id → number) and
+    their boxes as ``[x, y, w, h]`` in master pixels."""
     return [
         {
             "n": numbers.get(hit.page_id, 1),
-            "boxes": [[b.x, b.y, b.w, b.h] for b in hit.boxes],
+            "boxes": [list(word.xywh) for word in hit.boxes],
         }
         for hit in hits
     ]

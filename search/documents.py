@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from catalog.models import DigitalObject, Record
+from catalog.pagetext import numbered
 from catalog.store import Catalog
 
 MAX_TEXT = 2_000_000
@@ -24,7 +25,7 @@ TEXT_LANGS = ("ind", "msa", "eng")
 
 @dataclasses.dataclass(frozen=True)
 class PageDoc:
-    """One OCR'd page: its record, order and text."""
+    """One OCR'd page: its record, its number (:func:`catalog.pagetext.numbered`) and text."""
 
     page_id: int
     record_id: int
@@ -83,14 +84,8 @@ class RecordDoc:
 def record_doc(record: Record) -> RecordDoc:
     """The document of a live record (objects and pages must be loaded)."""
     pages = tuple(
-        PageDoc(
-            page.id,
-            record.id,
-            page.order if index is None else index,
-            page.text or "",
-            page.language,
-        )
-        for index, page in _pages(record)
+        PageDoc(page.id, record.id, number, page.text or "", page.language)
+        for number, page in numbered(page for obj in record.objects or () for page in obj.pages)
     )
     text = "\n".join(p.text for p in pages if p.text)[:MAX_TEXT]
     titles = tuple(str(t.get("value")) for t in record.titles or () if t.get("value"))
@@ -111,15 +106,6 @@ def record_doc(record: Record) -> RecordDoc:
         text=text,
         pages=pages,
     )
-
-
-def _pages(record: Record) -> list[tuple[int | None, object]]:
-    """Pages of all objects in reading order; numbered across objects when several."""
-    objects = list(record.objects or ())
-    pages = [page for obj in objects for page in obj.pages]
-    if len(objects) <= 1:
-        return [(None, page) for page in pages]
-    return [(number, page) for number, page in enumerate(pages, 1)]
 
 
 def load(catalog: Catalog, record_ids: Iterable[int]) -> tuple[list[RecordDoc], list[int]]:

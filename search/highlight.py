@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
+from catalog import pagetext
 from search.analysis import Analyzer, Word, edit_distance, fold, fuzzy_distance
 from search.query import Concept, Node, Phrase, Term, leaves
-from search.types import WordBox
 
 SNIPPET_CHARS = 240
 
@@ -130,14 +130,17 @@ def _word_end(text: str, i: int) -> int:
 
 def boxes(
     words: Iterable[Sequence], matcher: Matcher, lang: str | None = None
-) -> tuple[WordBox, ...]:
-    """Boxes of the hit words of a page (``Page.words`` rows: text, left, top, width, height…)."""
+) -> tuple[pagetext.Word, ...]:
+    """The hit words of a page, from its stored ``Page.words`` rows (only the rows whose
+    text is a hit are turned into :class:`catalog.pagetext.Word`)."""
     out = []
     for row in words or ():
         if len(row) < 5 or not isinstance(row[0], str):
             continue
         if any(matcher.hit(w) for w in matcher.analyzer.words(row[0], lang)):
-            out.append(WordBox(int(row[1]), int(row[2]), int(row[3]), int(row[4]), row[0]))
+            word = pagetext.Word.from_row(row)
+            if word is not None:
+                out.append(word)
     return tuple(out)
 
 

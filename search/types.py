@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from catalog.pagetext import Word
+
 FACET_FIELDS = ("partner", "country", "type", "language", "decade", "digitized", "subject")
 """Facets counted over all matches, in display order."""
 
@@ -32,24 +34,14 @@ class SearchQuery:
 
 
 @dataclasses.dataclass(frozen=True)
-class WordBox:
-    """A word's box on a page image, in the master image's pixels."""
-
-    x: int
-    y: int
-    w: int
-    h: int
-    text: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
 class PageHit:
-    """A matching page of a record: its id and order, a highlighted snippet, hit boxes."""
+    """A matching page of a record: its id and order, a highlighted snippet, and the hit
+    words with their boxes (master-image pixels)."""
 
     page_id: int
     order: int
     snippet: str
-    boxes: tuple[WordBox, ...] = ()
+    boxes: tuple[Word, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

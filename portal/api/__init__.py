@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 
 from catalog.errors import InvalidInput
+from catalog.pagetext import page_numbers
 from portal import reading, urls
 from portal.api import openapi, shapes
 from portal.inside import hit_json, search_inside
@@ -44,7 +45,7 @@ def search_inside_record(record_id: int):
     text = request.args.get("q", "")
     if not text.strip():
         raise InvalidInput("give the words to find with ?q=")
-    numbers = {page.id: n for n, page in enumerate(reading.record_pages(row), start=1)}
+    numbers = page_numbers(reading.record_pages(row))
     hits = []
     for hit in search_inside(row.id, text, request.args.get("lang")):
         hits.append({"number": numbers.get(hit.page_id), **hit_json(hit)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.models import Page, Record
+from catalog.pagetext import box_json, numbered, words_of
 from catalog.records import DESCRIPTIVE_FIELDS
 from search.types import SearchQuery, SearchResult
 
@@ -33,32 +34,16 @@ def record(row: Record, permalink: str) -> dict[str, Any]:
         "first_harvested": _time(row.first_harvested),
         "last_changed": _time(row.last_changed),
     }
-    number = 0
-    pages = []
-    for obj in row.objects:
-        for page in obj.pages:
-            number += 1
-            pages.append(
-                {"number": number, "object_id": obj.id, "width": page.width, "height": page.height}
-            )
-    data["pages"] = pages
+    data["pages"] = [
+        {"number": number, "object_id": page.object_id, "width": page.width, "height": page.height}
+        for number, page in numbered(page for obj in row.objects for page in obj.pages)
+    ]
     return data
 
 
 def page(row: Record, page_row: Page, number: int) -> dict[str, Any]:
     """A page's OCR text and word boxes (master-image pixels)."""
-    words = [
-        {
-            "text": w[0],
-            "x": w[1],
-            "y": w[2],
-            "w": w[3],
-            "h": w[4],
-            "confidence": w[5] if len(w) > 5 else None,
-            "line": w[6] if len(w) > 6 else None,
-        }
-        for w in page_row.words or ()
-    ]
+    words = [box_json(word, reading=True) for word in words_of(page_row.words)]
     return {
         "record_id": row.id,
         "number": number,

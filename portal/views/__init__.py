@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import api, iiif, oai, tiles
+    from portal import api, iiif, oai
     from portal.views import browse, main, records, search, status
 
     blueprints = (
@@ -18,7 +18,6 @@ def register_blueprints(app: Flask) -> None:
         api.bp,
         oai.bp,
         iiif.bp,
-        tiles.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from flask_babel import get_locale
 
 from catalog.errors import InvalidInput, NotFound, SearchError
+from catalog.pagetext import clamp_number, page_at, page_numbers
+from ingest import tiles
 from portal import citations, reading, urls
 from portal.inside import search_inside
 from portal.services import get_services
@@ -20,7 +24,7 @@ def _page_number(pages: int) -> int:
         number = int(request.args.get("page", "1"))
     except ValueError as exc:
         raise InvalidInput("page must be a number") from exc
-    return min(max(number, 1), max(pages, 1))
+    return clamp_number(number, pages)
 
 
 @bp.get("/records/<int:record_id>")
@@ -37,8 +41,8 @@ def record(record_id: int):
         except SearchError:  # the record page stays usable when search is down
             current_app.logger.exception("search inside record %s failed", row.id)
             inside_failed = True
+    numbers = page_numbers(pages)
     if hits and "page" not in request.args:  # open the first page with a hit
-        numbers = {page.id: n for n, page in enumerate(pages, start=1)}
         number = min(numbers.get(hit.page_id, number) for hit in hits)
     permalink = urls.permalink(row.id)
     thumb = pages[0].thumb_sha256 if pages else None
@@ -47,8 +51,9 @@ def record(record_id: int):
         "records/record.html",
         record=row,
         pages=pages,
-        page=pages[number - 1] if pages else None,
+        page=page_at(pages, number),
         number=number,
+        numbers=numbers,
         query=query,
         hits=hits,
         inside_failed=inside_failed,
@@ -80,4 +85,29 @@ def file(sha256: str):
         raise NotFound(f"file {sha256} is missing from the file store", sha256=sha256)
     response = send_file(path, mimetype=row.media_type, etag=sha256, conditional=True)
     response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+@bp.get("/tiles/<sha256>/<int:level>/<int:col>_<int:row>.jpg")
+def tile(sha256: str, level: int, col: int, row: int):
+    """One deep-zoom tile of a public page master; immutable (the master never changes)."""
+    etag = f"{sha256}-{level}-{col}-{row}"
+    headers = {"Cache-Control": IMMUTABLE}
+    if request.if_none_match.contains(etag):
+        response = Response(status=304, headers=headers)
+        response.set_etag(etag)
+        return response
+    services = get_services()
+    page = reading.public_master(services.catalog, sha256)
+    data = tiles.tile(
+        Path(current_app.instance_path) / "tiles",
+        sha256,
+        services.files.path(sha256),
+        tiles.Pyramid(page.width, page.height),
+        level,
+        col,
+        row,
+    )
+    response = Response(data, mimetype="image/jpeg", headers=headers)
+    response.set_etag(etag)
     return response

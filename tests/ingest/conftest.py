@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from catalog.models import DigitalObject
+from catalog.models import DigitalObject, ObjectStatus
+from catalog.pagetext import Word
 from catalog.records import RecordData
-from ingest.objects import STORED, store_file
+from ingest.objects import store_file
 from ingest.settings import IngestSettings
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
@@ -96,7 +97,10 @@ def make_object(sqlite_catalog, file_store, partner, tmp_path):
         row = store_file(sqlite_catalog, file_store, path, path.name)
         with sqlite_catalog.session() as s:
             obj = DigitalObject(
-                record_id=record_id, origin="uploaded", file_sha256=row.sha256, status=STORED
+                record_id=record_id,
+                origin="uploaded",
+                file_sha256=row.sha256,
+                status=ObjectStatus.STORED,
             )
             s.add(obj)
             s.flush()
@@ -110,15 +114,17 @@ def save(image: Image.Image, path: Path, **options) -> Path:
     return path
 
 
-def match_words(words: list[list], boxes, scale: float = 1.0, tolerance: int = 4) -> int:
+def match_words(words, boxes, scale: float = 1.0, tolerance: int = 4) -> int:
     """How many drawn words OCR found with the right text and a box within ``tolerance``
-    pixels of where they were drawn (drawn boxes multiplied by ``scale``)."""
+    pixels of where they were drawn (drawn boxes multiplied by ``scale``); ``words`` are
+    :class:`Word` or their stored rows (``Page.words``)."""
     found = 0
+    read = [w if isinstance(w, Word) else Word.from_row(w) for w in words]
     for text, left, top, right, bottom in boxes:
         want = [round(v * scale) for v in (left, top, right, bottom)]
-        for word in words:
-            got = [word[1], word[2], word[1] + word[3], word[2] + word[4]]
-            if word[0].strip(".,") == text.strip(".,") and all(
+        for word in read:
+            got = [word.x, word.y, word.x + word.w, word.y + word.h]
+            if word.text.strip(".,") == text.strip(".,") and all(
                 abs(a - b) <= tolerance for a, b in zip(got, want, strict=True)
             ):
                 found += 1

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.files import FileStore
-from catalog.models import DigitalObject, File, Page, utcnow
+from catalog.models import DigitalObject, File, OcrStatus, Page, utcnow
 from catalog.records import RecordData
 from ingest import pages, work
 from ingest.pages import owner_token
@@ -77,10 +77,10 @@ def test_a_page_claimed_by_a_live_worker_is_skipped(catalog, page_ids, settings)
 def test_release_gives_back_only_the_owners_claim(catalog, page_ids):
     page_id = page_ids[0]
     _set(catalog, page_id, ocr_status="running", ocr_key=owner_token(), ocr_at=utcnow())
-    pages.release(catalog, page_id, "run:someone-else:7", pages.PENDING, None)
+    pages.release(catalog, page_id, "run:someone-else:7", OcrStatus.PENDING, None)
     with catalog.session() as s:
         assert s.get(Page, page_id).ocr_status == "running"
-    pages.release(catalog, page_id, owner_token(), pages.FAILED, "Tesseract failed: boom")
+    pages.release(catalog, page_id, owner_token(), OcrStatus.FAILED, "Tesseract failed: boom")
     with catalog.session() as s:
         page = s.get(Page, page_id)
         assert (page.ocr_status, page.ocr_error, page.ocr_key) == (

@@ -131,7 +131,7 @@ def test_enlarged_reading_boxes_are_mapped_back_to_master_pixels():
     enlarged = images.ocr_image(drawn.image, factor)
     assert enlarged.size == (1000, 160)
     reading = ocr.recognise(enlarged, "eng", psm=6, dpi=300, timeout=60, cmd="tesseract")
-    mapped = ocr.scale_boxes(reading, factor)
+    mapped = reading.scaled(factor)
     assert match_words(mapped.words, drawn.boxes, tolerance=3) == 3
 
 

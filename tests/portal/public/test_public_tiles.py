@@ -1,4 +1,4 @@
-"""Deep-zoom tiles cut from page masters."""
+"""Deep-zoom tiles of public page masters, served by the records views."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ import json
 import pytest
 from lxml import html
 from PIL import Image
-
-from portal.tiles import Pyramid
-
-
-def test_pyramid_levels_and_tile_boxes():
-    pyramid = Pyramid(800, 600)
-    assert pyramid.max_level == 10
-    assert pyramid.size(10) == (800, 600) and pyramid.size(9) == (400, 300)
-    assert pyramid.size(0) == (1, 1)
-    assert pyramid.box(10, 0, 0) == (0, 0, 511, 511)
-    assert pyramid.box(10, 1, 1) == (509, 509, 800, 600)
-    assert pyramid.box(9, 0, 0) == (0, 0, 400, 300)
 
 
 def _tile(client, sha, level, col, row):

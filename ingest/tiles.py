@@ -1,9 +1,9 @@
 """Deep-zoom tiles of page masters (Deep Zoom / DZI layout, as OpenSeadragon reads it).
 
 A tile is cut from the master with Pillow (EXIF orientation applied, as the word
-coordinates are), written once to ``<instance>/tiles/<sha256>/<level>/<col>_<row>.jpg``
-and then served from there. Level ``max_level`` is the master at full size; each level
-below halves it. Masters in formats browsers cannot show (TIFF) zoom like any other.
+coordinates are) and written once to ``<folder>/<sha256>/<level>/<col>_<row>.jpg``
+(the portal serves it from there). Level ``max_level`` is the master at full size; each
+level below halves it. Masters in formats browsers cannot show (TIFF) zoom like any other.
 """
 
 from __future__ import annotations
@@ -17,18 +17,13 @@ import tempfile
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
 from PIL import Image, ImageOps
 
 from catalog.errors import NotFound
-from portal import reading
-from portal.services import get_services
 
 TILE_SIZE = 510
 OVERLAP = 1
 QUALITY = 85
-
-bp = Blueprint("tiles", __name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,40 +79,19 @@ def render(master_path: str, pyramid: Pyramid, level: int, col: int, row: int) -
     return out.getvalue()
 
 
-def _cached(folder: Path, sha: str, level: int, col: int, row: int, make) -> bytes:
-    path = folder / sha / str(level) / f"{col}_{row}.jpg"
+def tile(
+    folder: Path, sha256: str, master: Path, pyramid: Pyramid, level: int, col: int, row: int
+) -> bytes:
+    """The JPEG bytes of one tile of the master ``sha256`` (file ``master``), read from
+    ``folder/<sha256>/<level>/<col>_<row>.jpg`` or cut, written there and returned.
+    Raises :class:`NotFound` for a tile outside the pyramid."""
+    path = folder / sha256 / str(level) / f"{col}_{row}.jpg"
     if path.is_file():
         return path.read_bytes()
-    data = make()
+    data = render(str(master), pyramid, level, col, row)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tile-")
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.replace(tmp, path)
     return data
-
-
-@bp.get("/tiles/<sha256>/<int:level>/<int:col>_<int:row>.jpg")
-def tile(sha256: str, level: int, col: int, row: int):
-    """One tile of a public page master; immutable (the master never changes)."""
-    etag = f"{sha256}-{level}-{col}-{row}"
-    headers = {"Cache-Control": "public, max-age=31536000, immutable"}
-    if request.if_none_match.contains(etag):
-        response = Response(status=304, headers=headers)
-        response.set_etag(etag)
-        return response
-    services = get_services()
-    page = reading.public_master(services.catalog, sha256)
-    pyramid = Pyramid(page.width, page.height)
-    folder = Path(current_app.instance_path) / "tiles"
-    data = _cached(
-        folder,
-        sha256,
-        level,
-        col,
-        row,
-        lambda: render(str(services.files.path(sha256)), pyramid, level, col, row),
-    )
-    response = Response(data, mimetype="image/jpeg", headers=headers)
-    response.set_etag(etag)
-    return response
