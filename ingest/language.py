@@ -4,10 +4,8 @@ Uses lingua (PyPI ``lingua-language-detector``), restricted to the three languag
 working offline from its installed models. Indonesian and Malay share most words; lingua
 tells them apart from character n-grams (e.g. *baharu*/*baru*, *kerajaan*/*pemerintah*).
 
-Lingua runs in its low-accuracy mode (trigram models only): loading the full models took
-0.44 s per process, a worker's whole start-up budget, against 0.06 ms for the trigrams,
-and on page-length texts both modes gave the same answers (the 20 demo pages and the
-samples in the tests: 28 of 28 each). Detection of a page stays well under a millisecond.
+Lingua runs in its low-accuracy mode (trigram models only): the full models take a
+worker's whole start-up budget to load and give the same answers on page-length texts.
 """
 
 from __future__ import annotations

@@ -53,15 +53,7 @@ def test_scaling_maps_boxes_back_to_master_pixels():
 def test_one_public_box_shape():
     word = Word("radja", 240, 60, 120, 40, 88.0, 1)
     assert box_json(word) == {"x": 240, "y": 60, "w": 120, "h": 40, "text": "radja"}
-    assert box_json(word, reading=True) == {
-        "text": "radja",
-        "x": 240,
-        "y": 60,
-        "w": 120,
-        "h": 40,
-        "confidence": 88.0,
-        "line": 1,
-    }
+    assert box_json(word, reading=True) == {**box_json(word), "confidence": 88.0, "line": 1}
 
 
 def test_pages_are_numbered_from_one_in_reading_order_and_back():
