@@ -1,7 +1,7 @@
 """The settings of the ingest pipeline, as one small frozen dataclass.
 
-The portal builds :class:`IngestSettings` from its config (``OCR_*`` and ``INGEST_*``
-settings); tests build it directly.
+The portal builds :class:`IngestSettings` from its config (``OCR_*``, ``INGEST_*`` and
+``WORKER_PROCESSES``) with :meth:`IngestSettings.from_config`; tests build it directly.
 """
 
 from __future__ import annotations
@@ -9,6 +9,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from catalog.errors import ConfigError
+
+MB = 1024 * 1024
 
 TESSERACT_LANGUAGES = ("ind", "msa", "eng")
 """The Tesseract language packs the pipeline uses (Debian ``tesseract-ocr-<code>``)."""
@@ -27,10 +34,14 @@ class IngestSettings:
     with automatic layout (``--psm 3``). A job reads up to ``ocr_batch`` pages that are
     read the same way in one Tesseract process (the language models load once); this
     changes no reading, so it is not part of :meth:`ocr_fingerprint`.
+
+    A failed job (fetch, ingest, OCR, index) is tried again ``job_retries`` times, the
+    first time after ``job_retry_delay`` seconds, each further time twice as late.
+    ``worker_processes`` is how many processes run jobs (None: one per CPU core).
     """
 
     languages: str = "ind+msa+eng"
-    max_file_bytes: int = 500 * 1024 * 1024
+    max_file_bytes: int = 500 * MB
     max_pixels: int = 150_000_000
     max_side: int = 30_000
     max_pages: int = 2_000
@@ -48,6 +59,33 @@ class IngestSettings:
     ocr_timeout: int = 300
     ocr_batch: int = 8
     tesseract_cmd: str = "tesseract"
+    job_retries: int = 3
+    job_retry_delay: float = 10.0
+    worker_processes: int | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> IngestSettings:
+        """The settings given by a portal config; an absent (or None) setting keeps the
+        default above. Raises :class:`ConfigError` naming a setting that is not a number."""
+        default = cls()
+        max_mb = _number(config, "INGEST_MAX_FILE_MB", None)
+        return cls(
+            languages=str(config.get("OCR_LANGUAGES") or default.languages),
+            ocr_timeout=_number(config, "OCR_TIMEOUT", default.ocr_timeout),
+            max_file_bytes=default.max_file_bytes if max_mb is None else max_mb * MB,
+            max_pixels=_number(config, "INGEST_MAX_PIXELS", default.max_pixels),
+            display_side=_number(config, "INGEST_DISPLAY_SIDE", default.display_side),
+            thumb_side=_number(config, "INGEST_THUMB_SIDE", default.thumb_side),
+            pdf_dpi=_number(config, "INGEST_PDF_DPI", default.pdf_dpi),
+            job_retries=_number(config, "OCR_RETRIES", default.job_retries),
+            job_retry_delay=_number(config, "OCR_RETRY_DELAY", default.job_retry_delay, float),
+            worker_processes=_number(config, "WORKER_PROCESSES", default.worker_processes),
+        )
+
+    @property
+    def processes(self) -> int:
+        """How many processes run jobs: ``worker_processes``, or one per CPU core."""
+        return self.worker_processes or os.cpu_count() or 1
 
     def ocr_fingerprint(self, languages: str) -> str:
         """A short checksum of everything that changes OCR output for a given image."""
@@ -63,6 +101,16 @@ class IngestSettings:
         }
         blob = json.dumps(payload, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _number(config: Mapping[str, Any], key: str, default: Any, kind: type = int) -> Any:
+    value = config.get(key)
+    if value is None:
+        return default
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{key} must be a number: {exc}", setting=key) from exc
 
 
 def ocr_key(image_sha256: str, languages: str, settings: IngestSettings) -> str:

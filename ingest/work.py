@@ -12,16 +12,17 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
-from catalog.models import DigitalObject, Page, Record, utcnow
+from catalog.models import DigitalObject, ObjectStatus, OcrStatus, Page
 from catalog.store import Catalog
-from ingest.pages import DONE, FAILED, PENDING, RUNNING, claim_is_stale
+from ingest.pages import claim_is_stale
 
-WAITING_OBJECT = ("pending", "stored")
+WAITING_OBJECT = (ObjectStatus.PENDING, ObjectStatus.STORED)
 
 
 @dataclasses.dataclass(frozen=True)
 class PendingWork:
     """Ids of harvested objects to fetch, objects to split into pages, pages to OCR, and
+    (filled in by the caller that runs the indexer, :func:`search.indexing.due_records`)
     settled records whose search documents are stale."""
 
     fetch: list[int]
@@ -48,7 +49,7 @@ def pending_work(
         pages = (
             select(Page.id, Page.ocr_status, Page.ocr_key, Page.ocr_at)
             .join(DigitalObject, Page.object_id == DigitalObject.id)
-            .where(Page.ocr_status.in_((PENDING, RUNNING)))
+            .where(Page.ocr_status.in_((OcrStatus.PENDING, OcrStatus.RUNNING)))
         )
         if record_id is not None:
             objects = objects.where(DigitalObject.record_id == record_id)
@@ -62,46 +63,9 @@ def pending_work(
         ocr = [
             pid
             for pid, status, key, at in s.execute(pages.order_by(Page.id))
-            if status == PENDING or claim_is_stale(key, at, lease)
+            if status == OcrStatus.PENDING or claim_is_stale(key, at, lease)
         ]
-    index = [] if record_id is not None else records_to_index(catalog)[0]
-    return PendingWork(fetch, ingest, ocr, index)
-
-
-INDEX_BATCH = 10_000
-
-
-def records_to_index(catalog: Catalog, limit: int = INDEX_BATCH) -> tuple[list[int], dt.datetime]:
-    """Records marked ``index_due`` whose pages are all settled (none pending or
-    running), oldest first, and the time of the look: pass it to :func:`mark_indexed`,
-    so a record changed again while it was being indexed stays due."""
-    unsettled = (
-        select(Page.id)
-        .join(DigitalObject, Page.object_id == DigitalObject.id)
-        .where(DigitalObject.record_id == Record.id, Page.ocr_status.in_((PENDING, RUNNING)))
-    )
-    with catalog.session() as s:
-        stamp = utcnow()
-        ids = list(
-            s.scalars(
-                select(Record.id)
-                .where(Record.index_due.isnot(None), ~unsettled.exists())
-                .order_by(Record.index_due)
-                .limit(limit)
-            )
-        )
-    return ids, stamp
-
-
-def mark_indexed(catalog: Catalog, record_ids: list[int], stamp: dt.datetime) -> None:
-    """Clear ``index_due`` of records indexed from a look at ``stamp`` (unless they were
-    marked again since)."""
-    with catalog.session() as s:
-        s.execute(
-            update(Record)
-            .where(Record.id.in_(record_ids), Record.index_due <= stamp)
-            .values(index_due=None)
-        )
+    return PendingWork(fetch, ingest, ocr)
 
 
 def page_counts(catalog: Catalog, *, record_id: int | None = None) -> dict[str, int]:
@@ -113,7 +77,7 @@ def page_counts(catalog: Catalog, *, record_id: int | None = None) -> dict[str, 
         if record_id is not None:
             query = query.where(DigitalObject.record_id == record_id)
         counts = dict(s.execute(query.group_by(Page.ocr_status)).all())
-    return {status: counts.get(status, 0) for status in (PENDING, RUNNING, DONE, FAILED)}
+    return {str(status): counts.get(status, 0) for status in OcrStatus}
 
 
 def failures(catalog: Catalog, *, limit: int = 50) -> list[dict]:
@@ -121,13 +85,13 @@ def failures(catalog: Catalog, *, limit: int = 50) -> list[dict]:
     with catalog.session() as s:
         objs = s.execute(
             select(DigitalObject.id, DigitalObject.record_id, DigitalObject.error)
-            .where(DigitalObject.status == FAILED)
+            .where(DigitalObject.status == ObjectStatus.FAILED)
             .order_by(DigitalObject.id.desc())
             .limit(limit)
         ).all()
         pages = s.execute(
             select(Page.id, Page.object_id, Page.ocr_error)
-            .where(Page.ocr_status == FAILED)
+            .where(Page.ocr_status == OcrStatus.FAILED)
             .order_by(Page.id.desc())
             .limit(limit)
         ).all()
@@ -141,17 +105,17 @@ def retry_failed(catalog: Catalog, *, record_id: int | None = None) -> tuple[int
     returns ``(objects, pages)`` changed. Objects with a file go back to ``stored``,
     harvested ones without a file to ``pending`` (to be fetched)."""
     with catalog.session() as s:
-        objects = select(DigitalObject.id).where(DigitalObject.status == FAILED)
+        objects = select(DigitalObject.id).where(DigitalObject.status == ObjectStatus.FAILED)
         pages = (
             select(Page.id)
             .join(DigitalObject, Page.object_id == DigitalObject.id)
-            .where(Page.ocr_status == FAILED)
+            .where(Page.ocr_status == OcrStatus.FAILED)
         )
         if record_id is not None:
             objects = objects.where(DigitalObject.record_id == record_id)
             pages = pages.where(DigitalObject.record_id == record_id)
         object_ids, page_ids = list(s.scalars(objects)), list(s.scalars(pages))
-        for has_file, status in ((True, "stored"), (False, "pending")):
+        for has_file, status in ((True, ObjectStatus.STORED), (False, ObjectStatus.PENDING)):
             s.execute(
                 update(DigitalObject)
                 .where(
@@ -163,6 +127,8 @@ def retry_failed(catalog: Catalog, *, record_id: int | None = None) -> tuple[int
                 .values(status=status, error=None)
             )
         s.execute(
-            update(Page).where(Page.id.in_(page_ids)).values(ocr_status=PENDING, ocr_error=None)
+            update(Page)
+            .where(Page.id.in_(page_ids))
+            .values(ocr_status=OcrStatus.PENDING, ocr_error=None)
         )
     return len(object_ids), len(page_ids)

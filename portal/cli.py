@@ -4,7 +4,9 @@ Each area keeps its commands in ``portal/commands/<area>.py`` as a list ``comman
 :data:`COMMANDS` says which module holds which command, and :func:`register_commands`
 gives the app a command group that imports a module only when one of its commands is
 used (``warisan harvest`` need not import the OCR or search commands and what they pull
-in; ``warisan --help`` still lists them all).
+in; ``warisan --help`` still lists them all). An error of ours ends any command with its
+message, not a traceback (``Error: …``, exit status 1): :class:`OurErrorsAsMessages` does
+it for both ways in (the ``warisan`` script and ``app.cli``, as the test runner uses it).
 """
 
 from __future__ import annotations
@@ -31,7 +33,20 @@ COMMANDS = {
 """Top-level command name → the module of ``portal.commands`` that defines it."""
 
 
-class AreaCommands(AppGroup):
+class OurErrorsAsMessages(click.Group):
+    """A command group that turns a :class:`~catalog.errors.WarisanError` raised by any
+    of its commands into click's ``Error: <message>`` and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        from catalog.errors import WarisanError
+
+        try:
+            return super().invoke(ctx)
+        except WarisanError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+class AreaCommands(OurErrorsAsMessages, AppGroup):
     """The app's command group: area commands are imported on first use."""
 
     def __init__(self, modules: dict[str, str], **kwargs) -> None:
@@ -62,27 +77,18 @@ def register_commands(app) -> None:
     app.cli = group
 
 
-class WarisanGroup(FlaskGroup):
-    """The ``warisan`` group: an error of ours ends a command with its message, not a
-    traceback (``Error: …``, exit status 1); what start-up built is frozen out of the
-    garbage collector before the command runs."""
+class WarisanGroup(OurErrorsAsMessages, FlaskGroup):
+    """The ``warisan`` group: errors of ours as messages; what start-up built is frozen
+    out of the garbage collector before the command runs."""
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         found = super().resolve_command(ctx, args)
         # The app is built and the command's module imported: what exists now lives as
         # long as the process. Frozen, the collector stops walking it in every full
-        # collection of a long command (a harvest spent 0.2 s of 7 in four of them),
-        # and forked workers do not copy the pages it touches.
+        # collection of a long command, and forked workers do not copy the pages it
+        # touches.
         gc.freeze()
         return found
-
-    def invoke(self, ctx: click.Context):
-        from catalog.errors import WarisanError
-
-        try:
-            return super().invoke(ctx)
-        except WarisanError as exc:
-            raise click.ClickException(str(exc)) from exc
 
 
 def _create_app():
@@ -101,6 +107,6 @@ def main() -> None:
 
 
 # When a command ends, CPython garbage-collects the whole heap while it tears the
-# modules down: 0.2 s of every command's run (measured), to free memory the operating
-# system takes back anyway. Objects frozen at exit are left out of that collection.
+# modules down, to free memory the operating system takes back anyway. Objects frozen at
+# exit are left out of that collection (figures in bench/README.md).
 atexit.register(gc.freeze)

@@ -3,8 +3,8 @@ queue, waits for scheduled retries, and returns when nothing is left.
 
 The parent only reads raw task data from the queue storage (a second huey instance on the
 same URL); each task runs in a forked child with its own connections, ``processes`` at a
-time. An OCR task reads its page and a few others in one single-threaded Tesseract
-process (see :func:`ingest.pages.ocr_pages`): no threads inside a page.
+time. Queue machinery only: what a task does is the library job it wraps
+(:mod:`portal.tasks`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import os
 import time
 from collections.abc import Callable
 
-from ingest import language
 from portal.tasks import Jobs, huey_package, make_huey
 
 _JOBS: Jobs | None = None
@@ -41,8 +40,7 @@ def run_queue(
     ):  # a queue in this process only: no children
         return _run_here(jobs, on_done)
     reader = make_huey(jobs.config["QUEUE_URL"], blocking=False).storage
-    language.warm_up()  # loaded once, shared by the forked children
-    jobs.huey.storage.close()  # children open their own connection
+    jobs.before_fork()
     processes = processes or os.cpu_count() or 1
     finished = 0
     running: set[cf.Future] = set()

@@ -34,10 +34,12 @@ class Services:
 
     @functools.cached_property
     def queue(self):
-        """The job queue on ``QUEUE_URL`` and its tasks (:class:`portal.tasks.Jobs`)."""
+        """The job queue on ``QUEUE_URL`` and its tasks (:class:`portal.tasks.Jobs`),
+        which build services like these in each worker process. Imported here, on first
+        use, so that the web app does not load the pipeline's libraries."""
         from portal.tasks import Jobs
 
-        return Jobs(self.config, self)
+        return Jobs(self.config, self, type(self))
 
     @functools.cached_property
     def search(self):

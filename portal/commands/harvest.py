@@ -27,26 +27,6 @@ from portal.services import get_services
 SUMMARY = ("new", "updated", "deleted", "unchanged", "failed", "quarantined_pages")
 
 
-def settings_from_config(config) -> HarvestSettings:
-    """The harvester's settings from the portal's ``HARVEST_*`` config values."""
-    delay = config.get("HARVEST_POLITENESS_DELAY")
-    return HarvestSettings(
-        user_agent=config["HARVEST_USER_AGENT"],
-        request_timeout=float(config["HARVEST_TIMEOUT"]),
-        connect_timeout=float(config["HARVEST_CONNECT_TIMEOUT"]),
-        max_retries=int(config["HARVEST_MAX_RETRIES"]),
-        backoff_base=float(config["HARVEST_BACKOFF"]),
-        max_total_wait=float(config["HARVEST_MAX_WAIT"]),
-        politeness_delay=None if delay is None else float(delay),
-        max_pages=int(config["HARVEST_MAX_PAGES"]),
-        max_page_bytes=int(config["HARVEST_MAX_PAGE_BYTES"]),
-        deletion_guard=float(config["HARVEST_DELETION_GUARD"]),
-        contact_max_age=float(config["HARVEST_CONTACT_MAX_AGE"]),
-        scan_max_bytes=int(config["HARVEST_SCAN_MAX_BYTES"]),
-        scan_timeout=float(config["HARVEST_SCAN_TIMEOUT"]),
-    )
-
-
 class _Bar:
     """A click progress bar for one partner, sized once the feed says how many records."""
 
@@ -104,7 +84,7 @@ def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deleti
         partner_ids = [p.id for p in services.catalog.list_partners(active_only=True) if p.oai_url]
     if not partner_ids:
         raise click.UsageError(_("Name at least one partner, or use --all."))
-    settings = settings_from_config(current_app.config)
+    settings = HarvestSettings.from_config(current_app.config)
     day = from_date.date() if isinstance(from_date, dt.datetime) else None
     reports, failed = [], False
     for partner_id in partner_ids:
@@ -202,10 +182,7 @@ def _remap(partner_id: str, as_json: bool) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        try:
-            result = remap_partner(services.catalog, partner_id, progress=progress)
-        except WarisanError as exc:
-            raise click.ClickException(str(exc)) from exc
+        result = remap_partner(services.catalog, partner_id, progress=progress)
     reindex_changed(result.changed_record_ids)
     if as_json:
         click.echo(

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from catalog.errors import WarisanError
-from ingest import batch, language, ocr, work
+from ingest import batch, ocr, work
 from portal.services import get_services
 
 
-def _processes(value: int | None) -> int:
-    return value or current_app.config.get("WORKER_PROCESSES") or os.cpu_count() or 1
+def _processes(jobs, value: int | None) -> int:
+    return value or jobs.settings.processes
 
 
 def _check_tesseract(jobs) -> None:
-    try:
-        version = ocr.check_tesseract(jobs.settings.languages, jobs.settings.tesseract_cmd)
-    except WarisanError as exc:
-        raise click.ClickException(str(exc)) from exc
+    version = ocr.check_tesseract(jobs.settings.languages, jobs.settings.tesseract_cmd)
     click.echo(f"Tesseract {version}, languages {jobs.settings.languages}.", err=True)
 
 
@@ -42,11 +36,10 @@ def worker(processes: int | None) -> None:
     _check_tesseract(jobs)
     todo = jobs.enqueue_pending()
     click.echo(f"Resumed {len(todo)} unfinished job(s).", err=True)
-    language.warm_up()  # loaded once here, shared by the forked worker processes
-    jobs.huey.storage.close()
+    jobs.before_fork()
     services.close()  # worker processes open their own connections
     consumer = jobs.huey.create_consumer(
-        workers=_processes(processes),
+        workers=_processes(jobs, processes),
         worker_type="process",
         periodic=True,
         initial_delay=0.05,
@@ -89,7 +82,7 @@ def ocr_command(
             bar.length = max(bar.length, known)
             bar.update(finished - bar.pos)
 
-        ran = run_queue(jobs, processes=_processes(processes), on_done=advance)
+        ran = run_queue(jobs, processes=_processes(jobs, processes), on_done=advance)
     counts = work.page_counts(services.catalog, record_id=record_id)
     click.echo(
         f"Ran {ran} job(s). Pages: {counts['done']} done, {counts['failed']} failed, "
@@ -122,10 +115,7 @@ def ingest_command(
     """
     services = get_services()
     jobs = services.queue
-    try:
-        items = _items(paths, csv_path)
-    except WarisanError as exc:
-        raise click.ClickException(str(exc)) from exc
+    items = _items(paths, csv_path)
     total = sum(len(item.files) for item in items)
     reports: list[batch.FileReport] = []
     with click.progressbar(length=total, label="Files") as bar:
@@ -134,18 +124,15 @@ def ingest_command(
             reports.append(report)
             bar.update(1)
 
-        try:
-            batch.take_in(
-                services.catalog,
-                services.files,
-                partner_id,
-                items,
-                jobs.settings,
-                record_id=record_id,
-                progress=progress,
-            )
-        except WarisanError as exc:
-            raise click.ClickException(str(exc)) from exc
+        batch.take_in(
+            services.catalog,
+            services.files,
+            partner_id,
+            items,
+            jobs.settings,
+            record_id=record_id,
+            progress=progress,
+        )
     for report in reports:
         if report.status == "ok":
             jobs.ingest_object(report.object_id)

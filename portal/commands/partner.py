@@ -7,7 +7,6 @@ import json
 import click
 from flask.cli import AppGroup
 
-from catalog.errors import WarisanError
 from catalog.models import INSTITUTION_TYPES
 from portal.services import get_services
 
@@ -56,10 +55,7 @@ def add(partner_id: str, **fields) -> None:
     fields["sets"] = list(fields["sets"])
     fields["scan_hosts"] = list(fields["scan_hosts"])
     fields["country"] = (fields["country"] or "").upper()
-    try:
-        get_services().catalog.add_partner(partner_id, **fields)
-    except WarisanError as exc:
-        raise click.ClickException(str(exc)) from exc
+    get_services().catalog.add_partner(partner_id, **fields)
     click.echo(f"Partner {partner_id} registered.")
 
 
@@ -87,10 +83,7 @@ def list_(as_json: bool) -> None:
 def show(partner_id: str, as_json: bool) -> None:
     """Show everything known about one partner."""
     services = get_services()
-    try:
-        partner = services.catalog.get_partner(partner_id)
-    except WarisanError as exc:
-        raise click.ClickException(str(exc)) from exc
+    partner = services.catalog.get_partner(partner_id)
     info = _summary(partner, services.catalog.record_counts())
     if as_json:
         click.echo(json.dumps(info, indent=2, default=str))

@@ -7,7 +7,6 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from catalog.errors import WarisanError
 from portal.services import get_services
 from search.types import FACET_FIELDS, SearchQuery
 
@@ -18,12 +17,9 @@ from search.types import FACET_FIELDS, SearchQuery
 def reindex(partner: str | None) -> None:
     """Rebuild the search index from the catalogue (zero downtime for a full rebuild)."""
     service = get_services().search
-    try:
-        total = service.count_to_index(partner)
-        with click.progressbar(length=total, label="Indexing records") as bar:
-            done = service.reindex(partner, progress=bar.update)
-    except WarisanError as exc:
-        raise click.ClickException(str(exc)) from exc
+    total = service.count_to_index(partner)
+    with click.progressbar(length=total, label="Indexing records") as bar:
+        done = service.reindex(partner, progress=bar.update)
     click.echo(f"Indexed {done} records.")
 
 
@@ -44,12 +40,9 @@ def search(
     query: tuple[str, ...], lang: str | None, filters: tuple[str, ...], limit: int, as_json: bool
 ) -> None:
     """Search the index: words, "phrases", AND/OR/NOT, title:/creator:/subject:/partner:/year:."""
-    try:
-        result = get_services().search.search(
-            SearchQuery(" ".join(query), _filters(filters), page_size=limit, lang=lang)
-        )
-    except WarisanError as exc:
-        raise click.ClickException(str(exc)) from exc
+    result = get_services().search.search(
+        SearchQuery(" ".join(query), _filters(filters), page_size=limit, lang=lang)
+    )
     if as_json:
         click.echo(json.dumps(_json(result), ensure_ascii=False, indent=2))
         return

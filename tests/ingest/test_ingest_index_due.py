@@ -11,6 +11,7 @@ from catalog.models import DigitalObject, Page, Record
 from ingest import objects, work
 from ingest.pages import mark_due
 from portal.services import get_services
+from search import indexing
 
 from .conftest import MALAY, render, save
 from .test_ingest_jobs import _pages, _partner, _scans
@@ -27,15 +28,15 @@ def test_new_pages_mark_the_record_due_and_only_settled_records_are_taken(
     object_id = make_object(save(render(MALAY).image, tmp_path / "p.png", dpi=(300, 300)))
     outcome = objects.ingest_object(sqlite_catalog, file_store, object_id, settings)
     assert _due(sqlite_catalog, outcome.record_id) is not None
-    assert work.records_to_index(sqlite_catalog)[0] == []  # its page still waits for OCR
+    assert indexing.due_records(sqlite_catalog) == {}  # its page still waits for OCR
     with sqlite_catalog.session() as s:
         s.execute(update(Page).values(ocr_status="done"))
-    ids, stamp = work.records_to_index(sqlite_catalog)
-    assert ids == [outcome.record_id]
-    assert work.pending_work(sqlite_catalog).index == ids
-    work.mark_indexed(sqlite_catalog, ids, stamp)
+    looked = indexing.due_records(sqlite_catalog)
+    assert list(looked) == [outcome.record_id]
+    assert work.pending_work(sqlite_catalog).ocr == []
+    indexing.mark_indexed(sqlite_catalog, looked)
     assert _due(sqlite_catalog, outcome.record_id) is None
-    assert work.records_to_index(sqlite_catalog)[0] == []
+    assert indexing.due_records(sqlite_catalog) == {}
 
 
 def test_a_record_marked_again_while_being_indexed_stays_due(
@@ -45,12 +46,12 @@ def test_a_record_marked_again_while_being_indexed_stays_due(
     record_id = objects.ingest_object(sqlite_catalog, file_store, object_id, settings).record_id
     with sqlite_catalog.session() as s:
         s.execute(update(Page).values(ocr_status="failed"))  # failed pages count as settled
-    ids, stamp = work.records_to_index(sqlite_catalog)
+    looked = indexing.due_records(sqlite_catalog)
     with sqlite_catalog.session() as s:  # a page result lands while those ids are indexed
         mark_due(s, record_id)
-    work.mark_indexed(sqlite_catalog, ids, stamp)
+    indexing.mark_indexed(sqlite_catalog, looked)
     assert _due(sqlite_catalog, record_id) is not None
-    assert work.records_to_index(sqlite_catalog)[0] == [record_id]
+    assert list(indexing.due_records(sqlite_catalog)) == [record_id]
 
 
 @pytest.mark.tesseract

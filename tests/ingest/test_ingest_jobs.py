@@ -117,7 +117,7 @@ def test_second_run_does_no_ocr_and_identical_scans_share_a_result(app, runner, 
 
 def test_changed_ocr_settings_mean_a_new_ocr(app, runner, tmp_path):
     from ingest.pages import ocr_page
-    from portal.tasks import ingest_settings
+    from ingest.settings import IngestSettings
 
     _partner(app)
     runner.invoke(
@@ -127,7 +127,7 @@ def test_changed_ocr_settings_mean_a_new_ocr(app, runner, tmp_path):
     [page] = _pages(app)
     with app.app_context():
         services = get_services()
-        settings = ingest_settings({**app.config, "OCR_LANGUAGES": "ind"})
+        settings = IngestSettings.from_config({**app.config, "OCR_LANGUAGES": "ind"})
         assert ocr_page(services.catalog, services.files, page.id, settings).action == "ocr"
     assert _pages(app)[0].ocr_key != page.ocr_key
 
