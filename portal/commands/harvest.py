@@ -4,6 +4,10 @@
 a progress bar per partner and a summary at the end (``--json`` prints the run reports).
 The exit code is 0 when every run completed (quarantined records or pages included) and
 1 when one could not. ``remap`` maps stored raw XML again without harvesting.
+
+What a run changes is marked due for indexing by the catalogue, in the same transaction;
+both commands then run the indexer (:func:`search.indexing.drain`) before they return,
+unless ``harvest --no-index`` leaves the records due for a job or ``warisan reindex``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from harvester.harvest import harvest_partner
 from harvester.remap import remap_partner
 from harvester.settings import HarvestSettings
 from portal.services import get_services
+from search import indexing
 
 SUMMARY = ("new", "updated", "deleted", "unchanged", "failed", "quarantined_pages")
 
@@ -112,7 +117,7 @@ def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deleti
         failed = failed or not report.ok
         reports.append(report.to_dict())
         if index:
-            failed = not reindex_changed(report.changed_record_ids) or failed
+            failed = not index_due() or failed
         if not as_json:
             _summary(report)
     if as_json:
@@ -121,16 +126,17 @@ def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deleti
         sys.exit(1)
 
 
-def reindex_changed(record_ids) -> bool:
-    """Bring the search index up to date for changed records; False when it failed.
+def index_due() -> bool:
+    """Index the records marked due (those just changed among them); False when it failed.
 
-    The catalogue keeps the records whatever happens here: a failed index write is
-    reported, and ``warisan reindex`` repairs the index later.
+    The catalogue keeps the records and their marks whatever happens here: a failed
+    index write is reported, and the next drain or ``warisan reindex`` repairs the index.
     """
-    if not record_ids:
-        return True
+    services = get_services()
+    if not indexing.due_records(services.catalog, limit=1):
+        return True  # nothing changed: the index is not even opened
     try:
-        get_services().search.index_records(record_ids)
+        indexing.drain(services.catalog, services.search)
     except WarisanError as exc:
         click.echo(
             _(
@@ -183,7 +189,7 @@ def _remap(partner_id: str, as_json: bool) -> None:
             bar.update(done - bar.pos)
 
         result = remap_partner(services.catalog, partner_id, progress=progress)
-    reindex_changed(result.changed_record_ids)
+    index_due()
     if as_json:
         click.echo(
             json.dumps(

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from portal.services import get_services
+from search import indexing
 from search.types import FACET_FIELDS, SearchQuery
 
 
@@ -16,10 +17,10 @@ from search.types import FACET_FIELDS, SearchQuery
 @with_appcontext
 def reindex(partner: str | None) -> None:
     """Rebuild the search index from the catalogue (zero downtime for a full rebuild)."""
-    service = get_services().search
-    total = service.count_to_index(partner)
+    services = get_services()
+    total = services.search.count_to_index(partner)
     with click.progressbar(length=total, label="Indexing records") as bar:
-        done = service.reindex(partner, progress=bar.update)
+        done = indexing.reindex(services.catalog, services.search, partner, progress=bar.update)
     click.echo(f"Indexed {done} records.")
 
 
