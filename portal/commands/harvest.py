@@ -23,6 +23,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from catalog.errors import WarisanError
+from catalog.models import RunStatus
 from harvester.harvest import harvest_partner
 from harvester.remap import remap_partner
 from harvester.settings import HarvestSettings
@@ -107,7 +108,9 @@ def _harvest(partner_ids, all_partners, full, from_date, as_json, confirm_deleti
         except WarisanError as exc:
             bar.close()
             failed = True
-            reports.append({"partner": partner_id, "status": "failed", "errors": [str(exc)]})
+            reports.append(
+                {"partner": partner_id, "status": RunStatus.FAILED, "errors": [str(exc)]}
+            )
             click.echo(
                 _("%(partner)s: could not harvest: %(error)s", partner=partner_id, error=str(exc)),
                 err=True,
