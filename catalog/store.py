@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog import db, partners, upsert
+from catalog import db, partners, queries, upsert
 from catalog.errors import Conflict, NotFound, StoreError
 from catalog.models import Partner, RawXml, Record, utcnow
 from catalog.partners import validate_partner
@@ -93,14 +93,8 @@ class Catalog:
             return partners.list_partners(s, active_only=active_only)
 
     def record_counts(self) -> dict[str, int]:
-        """Live (not deleted, not hidden) records per partner id."""
-        with self.session() as s:
-            rows = s.execute(
-                select(Record.partner_id, func.count())
-                .where(Record.deleted.is_(False), Record.hidden.is_(False))
-                .group_by(Record.partner_id)
-            )
-            return {partner: count for partner, count in rows}
+        """Visible (not deleted, not hidden) records per partner id."""
+        return queries.record_counts(self)
 
     # -- records ----------------------------------------------------------------------
 

@@ -15,10 +15,11 @@ from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from catalog import queries
 from catalog.errors import NotFound
 from catalog.models import DigitalObject
 from catalog.pagetext import numbered, page_numbers
-from portal import reading, urls
+from portal import urls
 from portal.inside import search_inside
 from portal.services import get_services
 
@@ -112,11 +113,11 @@ def manifest_json(obj: DigitalObject, types: dict[str, str]) -> dict[str, Any]:
 @bp.get("/objects/<int:object_id>/manifest.json")
 def manifest(object_id: int):
     catalog = get_services().catalog
-    obj = reading.get_object(catalog, object_id)
+    obj = queries.public_object(catalog, object_id)
     if not obj.pages:
         raise NotFound(f"digital object {object_id} has no pages yet", object=object_id)
     shas = [page.display_sha256 or page.image_sha256 for page in obj.pages]
-    data = manifest_json(obj, reading.media_types(catalog, shas))
+    data = manifest_json(obj, queries.media_types(catalog, shas))
     if data["rights"] is None:
         del data["rights"]
     return jsonify(data)
@@ -125,7 +126,7 @@ def manifest(object_id: int):
 @bp.get("/objects/<int:object_id>/search")
 def search(object_id: int):
     """IIIF Content Search 1.0: ``?q=`` → an annotation list of hit boxes on canvases."""
-    obj = reading.get_object(get_services().catalog, object_id)
+    obj = queries.public_object(get_services().catalog, object_id)
     text = request.args.get("q", "")
     numbers = page_numbers(obj.pages)
     resources = []

@@ -1,6 +1,6 @@
 """Work status: harvest runs and OCR progress, for the portal's status page.
 
-A read-only service over the catalogue (and the job queue when it can be reached): the
+Built from the catalogue's read model (and the job queue when it can be reached): the
 view renders what :func:`work_status` returns and nothing else.
 """
 
@@ -9,10 +9,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import select
-
+from catalog import queries
 from catalog.errors import WarisanError
-from catalog.models import HarvestRun, Partner
+from catalog.models import HarvestRun, OcrStatus, RunStatus
 from ingest import work
 
 RECENT_RUNS = 20
@@ -30,22 +29,16 @@ class WorkStatus:
     @property
     def busy(self) -> bool:
         """True while something is still being harvested or OCR'd."""
-        running = any(run["status"] == "running" for run in self.runs)
+        running = any(run["status"] == RunStatus.RUNNING for run in self.runs)
         queued = bool(self.queue and (self.queue["queued"] or self.queue["scheduled"]))
-        return running or queued or bool(self.pages.get("pending") or self.pages.get("running"))
+        reading = self.pages.get(OcrStatus.PENDING) or self.pages.get(OcrStatus.RUNNING)
+        return running or queued or bool(reading)
 
 
 def work_status(services) -> WorkStatus:
     """Collect the status shown on ``/status``."""
     catalog = services.catalog
-    with catalog.session() as s:
-        rows = s.execute(
-            select(HarvestRun, Partner.name)
-            .join(Partner, Partner.id == HarvestRun.partner_id)
-            .order_by(HarvestRun.started_at.desc(), HarvestRun.id.desc())
-            .limit(RECENT_RUNS)
-        ).all()
-        runs = [_run(run, name) for run, name in rows]
+    runs = [_run(run, name) for run, name in queries.recent_runs(catalog, RECENT_RUNS)]
     try:
         queue = services.queue.stats()
     except (WarisanError, OSError, RuntimeError):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from catalog.models import DigitalObject, Record
 from catalog.pagetext import numbered
+from catalog.queries import is_visible, visible
 from catalog.store import Catalog
 
 MAX_TEXT = 2_000_000
@@ -118,7 +119,7 @@ def load(catalog: Catalog, record_ids: Iterable[int]) -> tuple[list[RecordDoc], 
         with catalog.session() as s:
             for record in s.scalars(_query().where(Record.id.in_(chunk))):
                 found.add(record.id)
-                if record.deleted or record.hidden:
+                if not is_visible(record):
                     continue
                 docs.append(record_doc(record))
     live = {d.record_id for d in docs}
@@ -130,9 +131,7 @@ def iter_all(catalog: Catalog, partner: str | None = None, batch: int = 200) -> 
     last = 0
     while True:
         with catalog.session() as s:
-            query = _query().where(
-                Record.id > last, Record.deleted.is_(False), Record.hidden.is_(False)
-            )
+            query = visible(_query().where(Record.id > last))
             if partner:
                 query = query.where(Record.partner_id == partner)
             rows = list(s.scalars(query.order_by(Record.id).limit(batch)))
@@ -146,11 +145,7 @@ def iter_all(catalog: Catalog, partner: str | None = None, batch: int = 200) -> 
 def count_live(catalog: Catalog, partner: str | None = None) -> int:
     """How many records :func:`iter_all` will yield."""
     with catalog.session() as s:
-        query = (
-            select(func.count())
-            .select_from(Record)
-            .where(Record.deleted.is_(False), Record.hidden.is_(False))
-        )
+        query = visible(select(func.count()).select_from(Record))
         if partner:
             query = query.where(Record.partner_id == partner)
         return int(s.scalar(query) or 0)

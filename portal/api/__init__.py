@@ -8,9 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 
+from catalog import queries
 from catalog.errors import InvalidInput
 from catalog.pagetext import page_numbers
-from portal import reading, urls
+from portal import urls
 from portal.api import openapi, shapes
 from portal.inside import hit_json, search_inside
 from portal.searching import query_from_args, run_search
@@ -28,24 +29,24 @@ def search():
 
 @bp.get("/records/<int:record_id>")
 def record(record_id: int):
-    row = reading.get_record(get_services().catalog, record_id)
+    row = queries.public_record(get_services().catalog, record_id)
     return jsonify(shapes.record(row, urls.permalink(row.id)))
 
 
 @bp.get("/records/<int:record_id>/pages/<int:number>")
 def record_page(record_id: int, number: int):
-    row = reading.get_record(get_services().catalog, record_id)
-    page = reading.get_page(row, number)
+    row = queries.public_record(get_services().catalog, record_id)
+    page = queries.record_page(row, number)
     return jsonify(shapes.page(row, page, number))
 
 
 @bp.get("/records/<int:record_id>/search", endpoint="search_inside")
 def search_inside_record(record_id: int):
-    row = reading.get_record(get_services().catalog, record_id)
+    row = queries.public_record(get_services().catalog, record_id)
     text = request.args.get("q", "")
     if not text.strip():
         raise InvalidInput("give the words to find with ?q=")
-    numbers = page_numbers(reading.record_pages(row))
+    numbers = page_numbers(queries.record_pages(row))
     hits = []
     for hit in search_inside(row.id, text, request.args.get("lang")):
         hits.append({"number": numbers.get(hit.page_id), **hit_json(hit)})

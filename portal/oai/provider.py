@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from catalog import queries
 from catalog.errors import OAIRequestError
 from catalog.models import Record, utcnow
 from catalog.store import Catalog
@@ -112,7 +113,7 @@ def _identify(root, catalog: Catalog, settings: Settings, values) -> None:
     _sub(ident, "baseURL", settings.base_url)
     _sub(ident, "protocolVersion", "2.0")
     _sub(ident, "adminEmail", settings.admin_email)
-    earliest = repository.earliest(catalog) or utcnow()
+    earliest = queries.earliest_change(catalog) or utcnow()
     _sub(ident, "earliestDatestamp", _time(earliest))
     _sub(ident, "deletedRecord", "persistent")
     _sub(ident, "granularity", GRANULARITY)
@@ -140,7 +141,7 @@ def _record_id(settings: Settings, identifier: str) -> int:
 
 
 def _lookup(catalog: Catalog, settings: Settings, identifier: str) -> Record:
-    record = repository.get(catalog, _record_id(settings, identifier))
+    record = queries.any_record(catalog, _record_id(settings, identifier))
     if record is None:
         raise OAIRequestError("idDoesNotExist", f"no record {identifier!r}")
     return record
@@ -218,7 +219,7 @@ def _parse_date(value: str | None, *, end: bool) -> tuple[dt.datetime | None, st
     raise OAIRequestError("badArgument", f"{value!r} is not a date in {GRANULARITY} or YYYY-MM-DD")
 
 
-def _selection(catalog: Catalog, set_spec, from_, until) -> repository.Selection:
+def _selection(catalog: Catalog, set_spec, from_, until) -> queries.Changes:
     start, start_kind = _parse_date(from_, end=False)
     end, end_kind = _parse_date(until, end=True)
     if start_kind and end_kind and start_kind != end_kind:
@@ -227,7 +228,7 @@ def _selection(catalog: Catalog, set_spec, from_, until) -> repository.Selection
         raise OAIRequestError("badArgument", "from is later than until")
     if set_spec is not None and not repository.known_set(catalog, set_spec):
         raise OAIRequestError("badArgument", f"there is no set {set_spec!r}")
-    return repository.Selection(set_spec, start, end)
+    return repository.changes(set_spec, start, end)
 
 
 def _list(root, catalog: Catalog, settings: Settings, values) -> None:
@@ -244,10 +245,10 @@ def _list(root, catalog: Catalog, settings: Settings, values) -> None:
         after, cursor, size = None, 0, None
     _check_prefix(prefix)
     selection = _selection(catalog, set_spec, from_, until)
-    rows = repository.page(catalog, selection, after, settings.page_size + 1)
+    rows = queries.changes_after(catalog, selection, after, settings.page_size + 1)
     if not rows and after is None:
         raise OAIRequestError("noRecordsMatch", "no record matches these arguments")
-    size = repository.count(catalog, selection) if size is None else size
+    size = queries.count_changes(catalog, selection) if size is None else size
     more, rows = len(rows) > settings.page_size, rows[: settings.page_size]
     element = _sub(root, verb)
     for record in rows:

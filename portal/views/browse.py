@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from portal import reading
+from catalog import overview, queries
 from portal.services import get_services
 
 bp = Blueprint("browse", __name__, url_prefix="/browse")
 
 
-def _summary(catalog) -> reading.Overview:
-    return reading.cached_overview(catalog, current_app.config["PORTAL_OVERVIEW_TTL"])
+def _summary(catalog) -> overview.Overview:
+    return overview.cached_overview(catalog, current_app.config["PORTAL_OVERVIEW_TTL"])
 
 
 @bp.get("/")
@@ -36,6 +36,6 @@ def partner(partner_id: str):
         partner=row,
         count=count,
         collections=collections,
-        set_names=reading.set_names(row),
-        status=reading.partner_status(catalog, partner_id),
+        set_names=overview.set_names(row),
+        status=queries.latest_run(catalog, partner_id),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from portal import reading, urls
+from catalog import overview, queries
+from portal import urls
 from portal.services import get_services
 
 bp = Blueprint("main", __name__)
@@ -13,9 +14,9 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home():
     catalog = get_services().catalog
-    summary = reading.cached_overview(catalog, current_app.config["PORTAL_OVERVIEW_TTL"])
-    recent = reading.recent_records(catalog, int(current_app.config["PORTAL_NEW_RECORDS"]))
-    thumbs = reading.thumbnails(catalog, [r.id for r in recent])
+    summary = overview.cached_overview(catalog, current_app.config["PORTAL_OVERVIEW_TTL"])
+    recent = queries.recent_records(catalog, int(current_app.config["PORTAL_NEW_RECORDS"]))
+    thumbs = queries.thumbnails(catalog, [r.id for r in recent])
     return render_template("main/home.html", summary=summary, recent=recent, thumbs=thumbs)
 
 

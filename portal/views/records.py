@@ -7,10 +7,11 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from flask_babel import get_locale
 
+from catalog import queries
 from catalog.errors import InvalidInput, NotFound, SearchError
 from catalog.pagetext import clamp_number, page_at, page_numbers
 from ingest import tiles
-from portal import citations, reading, urls
+from portal import citations, urls
 from portal.inside import search_inside
 from portal.services import get_services
 
@@ -30,8 +31,8 @@ def _page_number(pages: int) -> int:
 @bp.get("/records/<int:record_id>")
 def record(record_id: int):
     services = get_services()
-    row = reading.get_record(services.catalog, record_id)
-    pages = reading.record_pages(row)
+    row = queries.public_record(services.catalog, record_id)
+    pages = queries.record_pages(row)
     number = _page_number(len(pages))
     query = request.args.get("q", "").strip()[:200]
     hits, inside_failed = (), False
@@ -67,7 +68,7 @@ def record(record_id: int):
 def cite(record_id: int, fmt: str):
     if fmt not in citations.FORMATS:
         raise InvalidInput(f"unknown citation format {fmt!r}", format=fmt)
-    row = reading.get_record(get_services().catalog, record_id)
+    row = queries.public_record(get_services().catalog, record_id)
     media_type, extension = citations.FORMATS[fmt]
     body = citations.render(fmt, row, urls.permalink(row.id))
     response = Response(body, mimetype=media_type)
@@ -79,7 +80,7 @@ def cite(record_id: int, fmt: str):
 def file(sha256: str):
     """A page image or derivative: content-addressed, so cached forever (ETag = sha256)."""
     services = get_services()
-    row = reading.public_file(services.catalog, sha256)
+    row = queries.public_file(services.catalog, sha256)
     path = services.files.path(sha256)
     if not path.is_file():
         raise NotFound(f"file {sha256} is missing from the file store", sha256=sha256)
@@ -98,7 +99,7 @@ def tile(sha256: str, level: int, col: int, row: int):
         response.set_etag(etag)
         return response
     services = get_services()
-    page = reading.public_master(services.catalog, sha256)
+    page = queries.public_master(services.catalog, sha256)
     data = tiles.tile(
         Path(current_app.instance_path) / "tiles",
         sha256,

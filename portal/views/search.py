@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 
-from portal import reading, searching
+from catalog import overview, queries
+from portal import searching
 from portal.services import get_services
 from search.types import SORTS
 
@@ -20,9 +21,9 @@ def search():
     )
     result = searching.run_search(query)
     services = get_services()
-    thumbs = reading.thumbnails(services.catalog, [hit.record_id for hit in result.hits])
+    thumbs = queries.thumbnails(services.catalog, [hit.record_id for hit in result.hits])
     ttl = current_app.config["PORTAL_OVERVIEW_TTL"]
-    partner_names = reading.partner_names(services.catalog, ttl)
+    partner_names = overview.partner_names(services.catalog, ttl)
     return render_template(
         "search/results.html",
         query=query,
