@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from catalog import queries
 from catalog.errors import HarvestError
 from catalog.models import (
     DigitalObject,
@@ -62,13 +63,7 @@ def resumable(
     catalog: Catalog, partner_id: str, mode: str, from_date: str | None
 ) -> HarvestRun | None:
     """The newest run of this partner if it is unfinished, has a checkpoint and matches."""
-    with catalog.session() as s:
-        run = s.scalar(
-            select(HarvestRun)
-            .where(HarvestRun.partner_id == partner_id)
-            .order_by(HarvestRun.id.desc())
-            .limit(1)
-        )
+    run = queries.latest_run(catalog, partner_id)
     if run is None or run.status not in UNFINISHED or not run.checkpoint:
         return None
     if run.mode != mode or (from_date is not None and run.from_date != from_date):
