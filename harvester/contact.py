@@ -15,6 +15,7 @@ from catalog.models import Partner, utcnow
 from catalog.store import Catalog
 from harvester import protocol
 from harvester.client import PartnerClient
+from harvester.fetch import Request, next_request
 from harvester.settings import HarvestSettings
 
 MAX_SET_PAGES = 200
@@ -70,15 +71,17 @@ def _optional(fetch):
 
 def _sets(client: PartnerClient) -> list[dict[str, Any]]:
     sets: list[dict[str, Any]] = []
-    params: dict[str, str] = {"verb": "ListSets"}
+    params: Request | None = {"verb": "ListSets"}
     seen: set[str] = set()
     for _ in range(MAX_SET_PAGES):
         page, token = protocol.parse_sets(client.harvest(**params).content)
         sets.extend(page)
-        if token is None or not token.value or token.value in seen:
+        if token is None or token.value in seen:
             break
         seen.add(token.value)
-        params = {"verb": "ListSets", "resumptionToken": token.value}
+        params = next_request(token.value, "ListSets")
+        if params is None:
+            break
     return sets
 
 
