@@ -35,6 +35,7 @@ class Pyramid:
 
     @property
     def max_level(self) -> int:
+        """The level at full size (level 0 is one pixel)."""
         return max(0, math.ceil(math.log2(max(self.width, self.height))))
 
     def size(self, level: int) -> tuple[int, int]:
