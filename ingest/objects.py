@@ -21,9 +21,6 @@ from ingest import images, intake
 from ingest.pages import mark_due, write_text
 from ingest.settings import IngestSettings
 
-STORED, INGESTED, FAILED = ObjectStatus.STORED, ObjectStatus.INGESTED, ObjectStatus.FAILED
-# (aliases for ingest.batch and portal.tasks until they use ObjectStatus)
-
 
 @dataclasses.dataclass(frozen=True)
 class ObjectOutcome:

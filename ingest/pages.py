@@ -32,12 +32,6 @@ from ingest import ocr, reading
 from ingest.language import detect_language
 from ingest.settings import IngestSettings, ocr_key, ocr_languages
 
-PENDING, RUNNING, DONE, FAILED = (
-    OcrStatus.PENDING,
-    OcrStatus.RUNNING,
-    OcrStatus.DONE,
-    OcrStatus.FAILED,
-)  # aliases for ingest.work and portal.tasks until they use OcrStatus
 CLAIM_PREFIX = "run:"
 
 
@@ -355,7 +349,6 @@ def mark_due(session, record_id: int) -> None:
 
 
 __all__ = [
-    "FAILED",
     "PageOutcome",
     "claim_is_stale",
     "mark_due",
