@@ -19,7 +19,7 @@ EXTENSION = "warisan"
 
 
 class Services:
-    """Catalogue, file store and (as the packages land) search and jobs of one app."""
+    """Catalogue, file store and search of one app (its job queue: ``portal.tasks.get_jobs``)."""
 
     def __init__(self, config) -> None:
         self.config = config
@@ -31,15 +31,6 @@ class Services:
     @functools.cached_property
     def files(self) -> FileStore:
         return FileStore(self.config["FILES_DIR"])
-
-    @functools.cached_property
-    def queue(self):
-        """The job queue on ``QUEUE_URL`` and its tasks (:class:`portal.tasks.Jobs`),
-        which build services like these in each worker process. Imported here, on first
-        use, so that the web app does not load the pipeline's libraries."""
-        from portal.tasks import Jobs
-
-        return Jobs(self.config, self, type(self))
 
     @functools.cached_property
     def search(self):

@@ -40,7 +40,9 @@ def work_status(services) -> WorkStatus:
     catalog = services.catalog
     runs = [_run(run, name) for run, name in queries.recent_runs(catalog, RECENT_RUNS)]
     try:
-        queue = services.queue.stats()
+        from portal.tasks import get_jobs  # the queue's modules load with this page only
+
+        queue = get_jobs().stats()
     except (WarisanError, OSError, RuntimeError):
         queue = None  # the page still shows what the catalogue knows
     return WorkStatus(runs, work.page_counts(catalog), work.failures(catalog, limit=20), queue)

@@ -1,6 +1,6 @@
 """The pipeline's jobs registered on huey; their bodies live in the libraries.
 
-:class:`Jobs` (``get_services().queue``) owns a huey instance built from ``QUEUE_URL``
+:class:`Jobs` (:func:`get_jobs`) owns a huey instance built from ``QUEUE_URL``
 (SQLite file by default, Redis for ``redis://``) and four tasks, each a thin wrapper of a
 library job: fetch a harvested scan (:func:`harvester.scan_jobs.fetch_object_scan`),
 split an object into pages and OCR a page (:mod:`ingest.jobs`), index the records that
@@ -17,10 +17,11 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from flask import current_app
 
 from catalog.errors import ConfigError
 from harvester import scan_jobs
@@ -28,12 +29,14 @@ from harvester.settings import HarvestSettings
 from ingest import jobs as ingest_jobs
 from ingest import language, work
 from ingest.settings import IngestSettings
+from portal.services import Services, get_services
 from search import indexing
 
 if TYPE_CHECKING:
     from huey.api import Huey
 
 log = logging.getLogger(__name__)
+EXTENSION = "warisan.jobs"
 
 
 def huey_package() -> ModuleType:
@@ -74,27 +77,31 @@ def make_huey(url: str, name: str = "warisan", *, blocking: bool = True) -> Huey
     raise ConfigError(f"QUEUE_URL scheme {parts.scheme!r} is not supported", setting="QUEUE_URL")
 
 
+def get_jobs() -> Jobs:
+    """The job queue of the current Flask app, built on first use."""
+    extensions = current_app.extensions
+    if EXTENSION not in extensions:
+        extensions[EXTENSION] = Jobs(current_app.config, get_services())
+    return extensions[EXTENSION]
+
+
 class Jobs:
-    """The queue of one portal: huey, its tasks, and the services the tasks use.
+    """The queue of one portal: huey, its tasks, and the services the tasks use."""
 
-    ``make_services`` builds the services (catalogue, files, search) of a process from
-    the config: a forked worker builds its own connections.
-    """
-
-    def __init__(self, config, services, make_services: Callable[[Any], Any]) -> None:
+    def __init__(self, config, services: Services | None = None) -> None:
         self.config = config
         self.settings = IngestSettings.from_config(config)
         self.harvest_settings = HarvestSettings.from_config(config)
         self.huey = make_huey(config["QUEUE_URL"])
         self.retries = self.settings.job_retries
-        self._services, self._make_services = services, make_services
-        self._pid = os.getpid()
+        self._services, self._pid = services, os.getpid()
         _register(self)
 
-    def services(self):
-        """The services of this process."""
-        if self._pid != os.getpid():
-            self._services, self._pid = self._make_services(self.config), os.getpid()
+    def services(self) -> Services:
+        """The services of this process, built from the config where there are none yet
+        (a forked worker builds its own connections)."""
+        if self._services is None or self._pid != os.getpid():
+            self._services, self._pid = Services(self.config), os.getpid()
         return self._services
 
     def before_fork(self) -> None:
@@ -209,4 +216,4 @@ def _follow(jobs: Jobs, after: ingest_jobs.Next, queued: set | None) -> None:
         jobs.index_due()
 
 
-__all__ = ["Jobs", "huey_package", "make_huey"]
+__all__ = ["Jobs", "get_jobs", "huey_package", "make_huey"]

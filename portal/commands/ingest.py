@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from ingest import batch, ocr, work
 from portal.services import get_services
+from portal.tasks import get_jobs
 
 
 def _processes(jobs, value: int | None) -> int:
@@ -32,7 +33,7 @@ def worker(processes: int | None) -> None:
     killed resumes where it stopped.
     """
     services = get_services()
-    jobs = services.queue
+    jobs = get_jobs()
     _check_tesseract(jobs)
     todo = jobs.enqueue_pending()
     click.echo(f"Resumed {len(todo)} unfinished job(s).", err=True)
@@ -64,7 +65,7 @@ def ocr_command(
     from portal.foreground import run_queue
 
     services = get_services()
-    jobs = services.queue
+    jobs = get_jobs()
     _check_tesseract(jobs)
     if retry_failed:
         objects, pages = work.retry_failed(services.catalog, record_id=record_id)
@@ -114,7 +115,7 @@ def ingest_command(
     Exits with status 1 when any file was refused.
     """
     services = get_services()
-    jobs = services.queue
+    jobs = get_jobs()
     items = _items(paths, csv_path)
     total = sum(len(item.files) for item in items)
     reports: list[batch.FileReport] = []

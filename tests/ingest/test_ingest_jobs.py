@@ -16,6 +16,7 @@ from sqlalchemy import select
 from catalog.models import DigitalObject, Page, Record
 from portal.foreground import run_queue
 from portal.services import get_services
+from portal.tasks import get_jobs
 
 from .conftest import ENGLISH, INDONESIAN, MALAY, render, save
 
@@ -139,7 +140,7 @@ def test_failing_ocr_retries_with_backoff_then_stays_failed(app, runner, tmp_pat
     result = runner.invoke(args=["ocr"])
     assert result.exit_code != 0 and "language pack(s) missing: xyz" in result.output
     with app.app_context():
-        jobs = get_services().queue
+        jobs = get_jobs()
         assert jobs.retries == 2
         ran = run_queue(jobs, processes=1)
     assert ran == 1 + 1 + 2  # ingest, OCR, two retries
@@ -160,8 +161,8 @@ def test_a_page_failing_in_a_batch_retries_alone_then_stays_failed(app, runner, 
         with services.catalog.session() as s:
             for page in s.scalars(select(Page)):
                 page.ocr_status, page.ocr_key = "pending", None
-        services.queue.ocr_page(first.id)  # its batch takes the two others along
-        ran = run_queue(services.queue, processes=1)
+        get_jobs().ocr_page(first.id)  # its batch takes the two others along
+        ran = run_queue(get_jobs(), processes=1)
     assert ran == 1 + 1 + 1 + 1  # the batch, the index job, the bad page alone, its one retry
     first, bad, third = _pages(app)
     assert first.ocr_status == third.ocr_status == "done"
@@ -179,8 +180,8 @@ def test_bad_master_fails_without_retry(app, runner, tmp_path):
             s.get(Page, page.id).ocr_status = "pending"
         master = services.files.read(page.image_sha256)
         services.files.path(page.image_sha256).unlink()
-        services.queue.ocr_page(page.id)
-        assert run_queue(services.queue, processes=1) == 1
+        get_jobs().ocr_page(page.id)
+        assert run_queue(get_jobs(), processes=1) == 1
     [page] = _pages(app)
     assert page.ocr_status == "failed" and "missing" in page.ocr_error
     result = runner.invoke(args=["ocr"])
@@ -199,12 +200,12 @@ def test_redis_queue(app, runner, tmp_path, redis_url):
     _partner(app)
     runner.invoke(args=["ingest", str(_scans(tmp_path / "s", 2)), "--partner", "arsip-test"])
     with app.app_context():
-        jobs = get_services().queue
+        jobs = get_jobs()
         assert type(jobs.huey).__name__ == "RedisHuey" and jobs.stats()["queued"] == 2
     result = runner.invoke(args=["ocr"])
     assert "Pages: 2 done" in result.output, result.output
     with app.app_context():
-        assert get_services().queue.stats() == {"queued": 0, "scheduled": 0}
+        assert get_jobs().stats() == {"queued": 0, "scheduled": 0}
 
 
 @pytest.mark.slow
