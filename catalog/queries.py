@@ -1,7 +1,8 @@
-"""The read model: named queries over the catalogue, the one place that builds them.
+"""The read model: named queries over the catalogue.
 
-Callers (the portal's pages, API, IIIF and OAI-PMH provider, the search indexer) get model
-objects or small frozen dataclasses back and write no SQL of their own. A record is
+The portal (pages, API, IIIF, OAI-PMH provider, status page) reads the catalogue only
+through these and builds no SQL; the libraries use the shared rules here (visibility,
+the latest run). Results are model objects or small frozen dataclasses. A record is
 *visible* to the public when it is neither deleted (a tombstone) nor hidden:
 :data:`VISIBLE` and :func:`is_visible` are that rule, for queries and for loaded rows.
 The OAI-PMH provider alone reads invisible records too, to report them as deleted.
