@@ -21,6 +21,7 @@ import os
 import socket
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from catalog.errors import NotFound, OcrError, WarisanError
 from catalog.files import FileStore
@@ -315,7 +316,7 @@ def _cached_twin(catalog: Catalog, page_id: int, key: str) -> PageText | None:
 
 
 def write_text(
-    session,
+    session: Session,
     page_id: int,
     record_id: int,
     text: PageText,
@@ -343,7 +344,7 @@ def write_text(
     return written == 1
 
 
-def mark_due(session, record_id: int) -> None:
+def mark_due(session: Session, record_id: int) -> None:
     """Mark a record's search documents stale, inside the caller's transaction."""
     session.execute(update(Record).where(Record.id == record_id).values(index_due=utcnow()))
 
