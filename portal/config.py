@@ -7,8 +7,15 @@ JSON when they can be, so ``WARISAN_SEARCH_PAGE_SIZE=50`` is a number) → the t
 the queue and the files unless the URLs below point elsewhere.
 
 Every upper-case name below is a setting and has a docstring; the README's configuration
-table lists them all (a test checks both).
+table lists them all (a test checks both). The harvester's and the ingest pipeline's
+defaults are their settings dataclasses' own (written once, there).
 """
+
+from harvester.settings import HarvestSettings
+from ingest.settings import IngestSettings
+
+_harvest = HarvestSettings()
+_ingest = IngestSettings()
 
 SECRET_KEY = "dev-only-change-me"  # noqa: S105 - a development default, documented
 """Signs sessions and CSRF tokens. Set a long random value in production."""
@@ -39,79 +46,79 @@ PORTAL_NAME = "Warisan"
 
 # --- harvester -------------------------------------------------------------------------
 
-HARVEST_USER_AGENT = "Warisan-harvester/0.1 (OAI-PMH; +https://github.com/warisan)"
+HARVEST_USER_AGENT = _harvest.user_agent
 """User-Agent sent to partners' OAI-PMH endpoints (name the portal and a contact URL)."""
 
-HARVEST_TIMEOUT = 120.0
+HARVEST_TIMEOUT = _harvest.request_timeout
 """Seconds one OAI-PMH response may take in total (connect plus every byte)."""
 
-HARVEST_CONNECT_TIMEOUT = 10.0
+HARVEST_CONNECT_TIMEOUT = _harvest.connect_timeout
 """Seconds to wait for a partner's server to accept the connection."""
 
-HARVEST_MAX_RETRIES = 4
+HARVEST_MAX_RETRIES = _harvest.max_retries
 """Retries of one request after a timeout, a connection error, HTTP 429 or 5xx."""
 
-HARVEST_BACKOFF = 2.0
+HARVEST_BACKOFF = _harvest.backoff_base
 """First wait before a retry, in seconds; doubled each time unless ``Retry-After`` says."""
 
-HARVEST_MAX_WAIT = 900.0
+HARVEST_MAX_WAIT = _harvest.max_total_wait
 """Cap, in seconds, on all retry waits of one partner's harvest; past it the run fails."""
 
-HARVEST_POLITENESS_DELAY = None
+HARVEST_POLITENESS_DELAY = _harvest.politeness_delay
 """Seconds between two requests to a partner; None uses each partner's own setting."""
 
-HARVEST_MAX_PAGES = 100000
+HARVEST_MAX_PAGES = _harvest.max_pages
 """Most ListRecords pages one run may fetch (a guard against endless feeds)."""
 
-HARVEST_MAX_PAGE_BYTES = 67108864
+HARVEST_MAX_PAGE_BYTES = _harvest.max_page_bytes
 """Largest OAI-PMH response accepted, in bytes (64 MiB)."""
 
-HARVEST_DELETION_GUARD = 0.2
+HARVEST_DELETION_GUARD = _harvest.deletion_guard
 """Share of a partner's live records one run may delete without ``--confirm-deletions``."""
 
-HARVEST_CONTACT_MAX_AGE = 604800
+HARVEST_CONTACT_MAX_AGE = _harvest.contact_max_age
 """Seconds the cached Identify / ListMetadataFormats / ListSets answers stay fresh (7 days)."""
 
-HARVEST_SCAN_MAX_BYTES = 314572800
+HARVEST_SCAN_MAX_BYTES = _harvest.scan_max_bytes
 """Largest scan (image or PDF) fetched from a partner, in bytes (300 MiB)."""
 
-HARVEST_SCAN_TIMEOUT = 300.0
+HARVEST_SCAN_TIMEOUT = _harvest.scan_timeout
 """Seconds one scan download may take in total."""
 
 # --- ingest ----------------------------------------------------------------------------
 
-OCR_LANGUAGES = "ind+msa+eng"
+OCR_LANGUAGES = _ingest.languages
 """Tesseract languages for pages whose record names none of ``ind``, ``msa``, ``eng``
 (a record's own languages win). Language packs: ``tesseract-ocr-<code>``."""
 
-OCR_TIMEOUT = 300
+OCR_TIMEOUT = _ingest.ocr_timeout
 """Seconds one page may take in Tesseract before the attempt fails (and is retried)."""
 
-OCR_RETRIES = 3
+OCR_RETRIES = _ingest.job_retries
 """How many times a failed job (fetch, ingest, OCR, reindex) is tried again before it
 stays ``failed`` with its error."""
 
-OCR_RETRY_DELAY = 10
+OCR_RETRY_DELAY = _ingest.job_retry_delay
 """Seconds before the first retry of a failed job; each further retry waits twice as long."""
 
-WORKER_PROCESSES = None
+WORKER_PROCESSES = _ingest.worker_processes
 """Worker processes of ``warisan worker`` and ``warisan ocr`` (default: one per CPU core;
 each runs one single-threaded Tesseract at a time, ``OMP_THREAD_LIMIT=1``, on a page or a
 small batch of pages read the same way)."""
 
-INGEST_MAX_FILE_MB = 500
+INGEST_MAX_FILE_MB = _ingest.max_file_bytes // (1024 * 1024)
 """Largest file accepted for ingest, in megabytes."""
 
-INGEST_MAX_PIXELS = 150_000_000
+INGEST_MAX_PIXELS = _ingest.max_pixels
 """Largest page image accepted, in pixels; also Pillow's decompression-bomb limit."""
 
-INGEST_DISPLAY_SIDE = 2000
+INGEST_DISPLAY_SIDE = _ingest.display_side
 """Longest side, in pixels, of the display JPEG made for each page."""
 
-INGEST_THUMB_SIDE = 300
+INGEST_THUMB_SIDE = _ingest.thumb_side
 """Longest side, in pixels, of each page's thumbnail."""
 
-INGEST_PDF_DPI = 300
+INGEST_PDF_DPI = _ingest.pdf_dpi
 """Resolution at which PDF pages are rasterised into page images."""
 
 # --- search ----------------------------------------------------------------------------
