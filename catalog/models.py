@@ -22,12 +22,13 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from catalog.base import NAMING, Base, utcnow
 
 
 class ObjectStatus(enum.StrEnum):
@@ -86,24 +87,6 @@ INSTITUTION_TYPES = (
     "other",
 )
 """Kinds of partner institution."""
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    """The current time as a naive UTC datetime (how every time is stored)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Partner(Base):
@@ -311,3 +294,31 @@ class Quarantine(Base):
     error: Mapped[str] = mapped_column(Text)
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The account tables (users, memberships, audit log) live in their own module; importing
+# it here registers them on Base.metadata wherever the models are loaded (Alembic too).
+from catalog.account_models import AuditEvent, Membership, Role, User  # noqa: E402
+
+__all__ = [
+    "INSTITUTION_TYPES",
+    "NAMING",
+    "RECORD_TYPES",
+    "AuditEvent",
+    "Base",
+    "DigitalObject",
+    "File",
+    "HarvestRun",
+    "Membership",
+    "ObjectStatus",
+    "OcrStatus",
+    "Page",
+    "Partner",
+    "Quarantine",
+    "RawXml",
+    "Record",
+    "Role",
+    "RunStatus",
+    "User",
+    "utcnow",
+]
