@@ -67,6 +67,12 @@ class InvalidInput(WarisanError):
     status = 400
 
 
+class Forbidden(WarisanError):
+    """The one asking may not do this (decided by :mod:`catalog.policy`)."""
+
+    status = 403
+
+
 class FileStoreError(WarisanError):
     """A file could not be stored or read."""
 
