@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import errors, i18n, security, services, settings, templating
+from portal import auth, errors, i18n, security, services, settings, templating
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.views import register_blueprints
 
     register_blueprints(app)
+    auth.init_app(app)
 
     from portal.cli import register_commands
 

@@ -164,6 +164,30 @@ PORTAL_CSP = (
 style, nothing from other origins. (The one hash allows only an *empty* ``<style>``: the
 marker that stops OpenSeadragon from injecting its own inline stylesheet.)"""
 
+# --- sessions and login ---------------------------------------------------------------
+
+SESSION_COOKIE_SECURE = True
+"""Send the session cookie over HTTPS only. Browsers accept it on ``http://localhost``
+and ``http://127.0.0.1`` too; set ``False`` only to try the portal over plain HTTP on
+another address, never in production."""
+
+SESSION_COOKIE_HTTPONLY = True
+"""Keep the session cookie out of reach of JavaScript."""
+
+SESSION_COOKIE_SAMESITE = "Lax"
+"""``SameSite`` attribute of the session cookie: not sent with cross-site form posts."""
+
+LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+"""Failed logins allowed for one e-mail address (a Flask-Limiter rate); past it the login
+answers 429 "too many attempts", whoever tries."""
+
+LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
+"""Failed logins allowed from one client address, whatever the e-mail address typed."""
+
+RATELIMIT_STORAGE_URI = "memory://"
+"""Where the login throttle counts attempts: ``memory://`` (one process) or
+``redis://host:6379/1`` (shared by every web process of the scale-out stack)."""
+
 OAI_REPOSITORY_ID = "warisan.example"
 """Repository identifier of the OAI-PMH provider: record identifiers are
 ``oai:<OAI_REPOSITORY_ID>:<record id>``. A domain name you control."""

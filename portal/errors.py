@@ -3,26 +3,51 @@
 HTML pages for the site, JSON for ``/api/``. (The OAI-PMH provider answers protocol
 errors itself in OAI-PMH XML, as the protocol demands.) Lower layers raise
 :class:`catalog.errors.WarisanError` subclasses and never call ``abort()``.
+
+A workspace page asked for without a login (:class:`LoginRequired`) is sent to the login
+form with ``next=`` set to the page (a path of ours only); a refused action
+(``catalog.errors.Forbidden``, 403), a throttled login (429) and a missing or wrong CSRF
+token (400) get a translated message of their own.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from catalog.errors import WarisanError
+
+
+class LoginRequired(WarisanError):
+    """A page that needs a logged-in user was asked for by nobody in particular."""
+
+    status = 401
 
 
 def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/iiif/"))
 
 
+def _login_redirect():
+    from portal.urls import safe_next
+
+    here = request.full_path.rstrip("?") if request.method == "GET" else None
+    target = safe_next(here, "")
+    return redirect(url_for("workspace.login", next=target or None))
+
+
 def handle_warisan_error(exc: WarisanError):
     status = getattr(exc, "status", 500)
     if _wants_json():
         return jsonify(exc.to_dict()), status
-    return render_template("error.html", status=status, message=exc.message), status
+    if isinstance(exc, LoginRequired):
+        return _login_redirect()
+    message = exc.message
+    if status == 403:
+        message = _("You do not have permission to do this.")
+    return render_template("error.html", status=status, message=message), status
 
 
 def handle_http_error(exc: HTTPException):
@@ -33,8 +58,12 @@ def handle_http_error(exc: HTTPException):
         404: _("This page does not exist."),
         405: _("This address does not accept that kind of request."),
         413: _("The file is too large."),
+        429: _("Too many attempts. Please wait a minute and try again."),
     }
-    message = messages.get(status, exc.description)
+    if isinstance(exc, CSRFError):
+        message = _("This form has expired or did not come from this site. Reload and try again.")
+    else:
+        message = messages.get(status, exc.description)
     return render_template("error.html", status=status, message=message), status
 
 

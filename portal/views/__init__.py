@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from portal import api, iiif, oai
-    from portal.views import browse, main, records, search, status
+    from portal.views import browse, main, records, search, status, workspace
 
     blueprints = (
         main.bp,
@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         api.bp,
         oai.bp,
         iiif.bp,
+        workspace.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

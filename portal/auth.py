@@ -1,0 +1,141 @@
+"""Who is asking: Flask-Login sessions and login throttling (Flask-Limiter).
+
+Flask-Login only answers *who*; what a person *may* do is decided by
+:mod:`catalog.policy` on the :class:`~catalog.accounts.Principal` that
+:func:`current_principal` returns (``ANONYMOUS`` when nobody is logged in).
+
+Contracts:
+
+- The session holds ``"<user id>:<session_version>"`` and nothing else about the user.
+  Every request loads the user again; a user who is disabled, deleted or whose
+  ``session_version`` moved (password change, "log out everywhere") is anonymous from
+  that request on.
+- :func:`start_session` clears the whole session before logging in (only the language
+  choice survives), so nothing from before the login — a planted session, an old CSRF
+  token — carries over.
+- Login attempts that fail are counted per typed e-mail address
+  (``LOGIN_LIMIT_PER_ACCOUNT``) and per client address (``LOGIN_LIMIT_PER_ADDRESS``) in
+  ``RATELIMIT_STORAGE_URI``; past either limit the login answers 429.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
+
+from catalog import accounts, policy
+from portal.errors import LoginRequired
+from portal.services import get_services
+
+LOGIN_ENDPOINT = "workspace.login"
+KEPT_ACROSS_LOGIN = ("lang",)
+
+
+class SessionUser(UserMixin):
+    """The logged-in user of one request: a snapshot of :class:`catalog.accounts.User`."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self.user.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.user.active)
+
+
+def load_user(token: str) -> SessionUser | None:
+    """The user named by a session token, or None when the token no longer holds."""
+    user_id, _, version = token.partition(":")
+    try:
+        user_id_number, version_number = int(user_id), int(version)
+    except ValueError:
+        return None
+    user = accounts.get_user(get_services().catalog, user_id_number)
+    if user is None or not user.active or user.session_version != version_number:
+        return None
+    return SessionUser(user)
+
+
+def _unauthorized():
+    raise LoginRequired("login required")
+
+
+def current_principal():
+    """The :class:`~catalog.accounts.Principal` of this request (``policy.ANONYMOUS``
+    when nobody is logged in), computed once per request."""
+    if "principal" not in g:
+        if current_user.is_authenticated:
+            g.principal = accounts.principal(get_services().catalog, current_user.user)
+        else:
+            g.principal = policy.ANONYMOUS
+    return g.principal
+
+
+def start_session(user) -> None:
+    """Log ``user`` in on a fresh session (no fixation: nothing of the old one is kept
+    but the interface language)."""
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(SessionUser(user))
+
+
+def end_session() -> None:
+    """Log out and drop everything of the session but the interface language."""
+    from flask_login import logout_user
+
+    logout_user()
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def _typed_email() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    """A login attempt counts against the limits unless it logged someone in."""
+    return response.status_code != 302
+
+
+def _throttle_login(app: Flask, limiter: Limiter) -> None:
+    """Wrap the login view in the two limits (they are read from the config per request)."""
+    view = app.view_functions[LOGIN_ENDPOINT]
+    config = app.config
+    view = limiter.limit(
+        lambda: config["LOGIN_LIMIT_PER_ACCOUNT"],
+        key_func=_typed_email,
+        methods=["POST"],
+        deduct_when=_failed,
+    )(view)
+    view = limiter.limit(
+        lambda: config["LOGIN_LIMIT_PER_ADDRESS"],
+        key_func=get_remote_address,
+        methods=["POST"],
+        deduct_when=_failed,
+    )(view)
+    app.view_functions[LOGIN_ENDPOINT] = view
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Login and the login throttle (after the blueprints are registered)."""
+    manager = LoginManager()
+    manager.user_loader(load_user)
+    manager.unauthorized_handler(_unauthorized)
+    manager.anonymous_user = AnonymousUserMixin
+    manager.session_protection = "basic"
+    manager.init_app(app)
+
+    limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        headers_enabled=True,
+    )
+    limiter.init_app(app)
+    app.extensions["warisan.limiter"] = limiter
+    _throttle_login(app, limiter)
