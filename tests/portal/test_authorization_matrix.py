@@ -1,21 +1,23 @@
 """The authorization matrix: every route of ``app.url_map`` × every kind of visitor.
 
-ONE table, :data:`MATRIX`, says what each rule answers. A public rule has one outcome for
-everybody (an id that does not exist is a 404 for everybody alike); a workspace rule has
-one per principal. A rule missing from the table — a new route nobody thought about —
-fails the test, and so does an entry for a rule that no longer exists. The principals are
-real users made through :mod:`catalog.accounts` and logged in through the real login
-form with CSRF on; nothing fakes ``current_user``.
+ONE table, :data:`MATRIX`, says what each rule answers, asked with real ids of a small
+library (records, an object with pages, files). A public rule has one outcome for
+everybody; a workspace rule has one per principal. A rule missing from the table — a
+new route nobody thought about — fails the test, and so does an entry for a rule that no
+longer exists. The principals are real users made through :mod:`catalog.accounts` and
+logged in through the real login form with CSRF on; nothing fakes ``current_user``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import parse_qs
 
 import pytest
 from werkzeug.exceptions import MethodNotAllowed
 
 from portal.services import get_services
+from tests.portal.public.conftest import build_library
 from tests.support.web import log_in, make_user
 
 PRINCIPALS = (
@@ -34,34 +36,31 @@ MEMBERS = PRINCIPALS[2:]
 LOGIN = "login"
 WORKSPACE = "workspace"
 
-MISSING_SHA = "0" * 64
-
 MATRIX: dict[str, tuple[str, object]] = {
-    # rule: (URL asked for with GET, outcome for all | {principal: outcome})
+    # rule: (URL asked for with GET, outcome for all | {principal: outcome}).
+    # {names} are filled from the library fixture (tests/portal/public/conftest.py):
+    # partner A is "rajang", partner B "khatulistiwa".
     "/": ("/", 200),
     "/healthz": ("/healthz", 200),
     "/status": ("/status", 200),
     "/language/<code>": ("/language/ms?next=/browse/", 302),
-    "/search": ("/search?q=cerita", 200),
+    "/search": ("/search?q=hikayat", 200),
     "/browse/": ("/browse/", 200),
     "/browse/partners": ("/browse/partners", 200),
-    "/browse/partners/<partner_id>": ("/browse/partners/part-a", 200),
-    "/records/<int:record_id>": ("/records/999999", 404),
-    "/records/<int:record_id>/cite.<fmt>": ("/records/999999/cite.bibtex", 404),
-    "/files/<sha256>": (f"/files/{MISSING_SHA}", 404),
-    "/tiles/<sha256>/<int:level>/<int:col>_<int:row>.jpg": (
-        f"/tiles/{MISSING_SHA}/0/0_0.jpg",
-        404,
-    ),
+    "/browse/partners/<partner_id>": ("/browse/partners/rajang", 200),
+    "/records/<int:record_id>": ("/records/{manuscript}", 200),
+    "/records/<int:record_id>/cite.<fmt>": ("/records/{manuscript}/cite.bibtex", 200),
+    "/files/<sha256>": ("/files/{display_sha}", 200),
+    "/tiles/<sha256>/<int:level>/<int:col>_<int:row>.jpg": ("/tiles/{master_sha}/0/0_0.jpg", 200),
     "/static/<path:filename>": ("/static/css/warisan.css", 200),
     "/api/openapi.json": ("/api/openapi.json", 200),
-    "/api/search": ("/api/search?q=cerita", 200),
-    "/api/records/<int:record_id>": ("/api/records/999999", 404),
-    "/api/records/<int:record_id>/pages/<int:number>": ("/api/records/999999/pages/1", 404),
-    "/api/records/<int:record_id>/search": ("/api/records/999999/search?q=cerita", 404),
+    "/api/search": ("/api/search?q=hikayat", 200),
+    "/api/records/<int:record_id>": ("/api/records/{manuscript}", 200),
+    "/api/records/<int:record_id>/pages/<int:number>": ("/api/records/{manuscript}/pages/1", 200),
+    "/api/records/<int:record_id>/search": ("/api/records/{manuscript}/search?q=sambas", 200),
     "/oai": ("/oai?verb=Identify", 200),
-    "/iiif/objects/<int:object_id>/manifest.json": ("/iiif/objects/999999/manifest.json", 404),
-    "/iiif/objects/<int:object_id>/search": ("/iiif/objects/999999/search?q=cerita", 404),
+    "/iiif/objects/<int:object_id>/manifest.json": ("/iiif/objects/{object_id}/manifest.json", 200),
+    "/iiif/objects/<int:object_id>/search": ("/iiif/objects/{object_id}/search?q=sambas", 200),
     # --- workspace ---------------------------------------------------------------------
     "/workspace/login": (
         "/workspace/login",
@@ -76,19 +75,26 @@ MATRIX: dict[str, tuple[str, object]] = {
 
 
 @pytest.fixture
-def clients(app):
+def library(app):
+    """Partners, records, an object with pages and files, indexed for search."""
+    library = build_library(app)
+    with app.app_context():
+        get_services().search.reindex()
+    return library
+
+
+@pytest.fixture
+def clients(app, library):
     """A test client per principal, each logged in through the login form."""
     app.config["WTF_CSRF_ENABLED"] = True
     with app.app_context():
         catalog = get_services().catalog
-    catalog.add_partner("part-a", name="Partner A", country="MY")
-    catalog.add_partner("part-b", name="Partner B", country="ID")
     roles = {
         "researcher": (),
-        "operator of A": (("operator", "part-a"),),
-        "curator of A": (("curator", "part-a"),),
-        "partner admin of A": (("partner-admin", "part-a"),),
-        "partner admin of B": (("partner-admin", "part-b"),),
+        "operator of A": (("operator", "rajang"),),
+        "curator of A": (("curator", "rajang"),),
+        "partner admin of A": (("partner-admin", "rajang"),),
+        "partner admin of B": (("partner-admin", "khatulistiwa"),),
         "consortium admin": (("consortium-admin", None),),
     }
     clients = {"anonymous": app.test_client()}
@@ -119,9 +125,10 @@ def test_every_rule_has_an_entry_and_every_entry_a_rule(app):
     assert set(MATRIX) - rules == set(), "matrix entries for routes that do not exist"
 
 
-def test_every_principal_gets_what_the_matrix_says(app, clients):
+def test_every_principal_gets_what_the_matrix_says(app, library, clients):
     wrong = []
-    for rule, (url, expected) in MATRIX.items():
+    for rule, (template, expected) in MATRIX.items():
+        url = template.format(**dataclasses.asdict(library))
         assert _rule_of(app, url) == rule, f"{url} is not an example of {rule}"
         for principal in PRINCIPALS:
             want = expected if not isinstance(expected, dict) else expected[principal]
