@@ -24,8 +24,10 @@ from flask import Flask, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
+from limits.errors import ConfigurationError as LimitsConfigurationError
 
 from catalog import accounts, policy
+from catalog.errors import ConfigError
 from portal.errors import LoginRequired
 from portal.services import get_services
 
@@ -131,11 +133,14 @@ def init_app(app: Flask) -> None:
     manager.session_protection = "basic"
     manager.init_app(app)
 
-    limiter = Limiter(
-        key_func=get_remote_address,
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        headers_enabled=True,
-    )
-    limiter.init_app(app)
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    limiter = Limiter(key_func=get_remote_address, storage_uri=uri, headers_enabled=True)
+    try:
+        limiter.init_app(app)
+    except LimitsConfigurationError as exc:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI must be memory:// or redis://host:port/db; got {uri!r} ({exc})",
+            setting="RATELIMIT_STORAGE_URI",
+        ) from exc
     app.extensions["warisan.limiter"] = limiter
     _throttle_login(app, limiter)

@@ -44,3 +44,45 @@ def test_failed_logins_from_one_address_are_throttled_whatever_the_account(app, 
     elsewhere = app.test_client()
     response = log_in(elsewhere, "admin@example.org", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert response.status_code == 302
+
+
+def test_an_unknown_throttle_storage_fails_at_start(instance_dir):
+    from catalog.errors import ConfigError
+    from portal import create_app
+
+    with pytest.raises(ConfigError) as caught:
+        create_app({"INSTANCE_PATH": str(instance_dir), "RATELIMIT_STORAGE_URI": "nosuch://x"})
+    assert caught.value.fields["setting"] == "RATELIMIT_STORAGE_URI"
+
+
+@pytest.mark.redis
+def test_web_processes_sharing_redis_share_the_count(tmp_path, redis_url):
+    """Two apps (two gunicorn workers, say) on one Redis: attempts on either count."""
+    from portal import create_app
+
+    apps = []
+    for n in range(2):
+        instance = tmp_path / f"instance{n}"
+        instance.mkdir()
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(instance),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+            "RATELIMIT_STORAGE_URI": redis_url,
+            "RATELIMIT_KEY_PREFIX": f"test-{tmp_path.name}",
+        }
+        apps.append(create_app(config))
+    with apps[0].app_context():
+        catalog = get_services().catalog
+        catalog.upgrade()
+    make_user(catalog, "admin@example.org", ("consortium-admin", None))
+    try:
+        for n in range(5):
+            response = log_in(apps[n % 2].test_client(), "admin@example.org", "guessing, guessing")
+            assert response.status_code == 200
+        assert log_in(apps[1].test_client(), "admin@example.org").status_code == 429
+        assert log_in(apps[0].test_client(), "admin@example.org").status_code == 429
+    finally:
+        for app in apps:
+            app.extensions["warisan"].close()
