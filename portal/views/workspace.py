@@ -68,7 +68,8 @@ def logout():
 @bp.get("/")
 @login_required
 def home():
-    """The user's memberships: which role at which partner."""
+    """The user's memberships: which role at which partner. Members only (the policy's
+    ``VIEW_WORKSPACE``): a registered researcher with no role is refused (403)."""
     principal = auth.current_principal()
     policy.require(principal, policy.Action.VIEW_WORKSPACE)
     names = {partner.id: partner.name for partner in get_services().catalog.list_partners()}

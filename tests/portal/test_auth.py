@@ -45,6 +45,13 @@ def test_login_leads_to_the_home_that_lists_the_memberships(client, curator):
     assert "Digitization operator at Arsip Kalimantan Barat" in home.text
 
 
+def test_a_consortium_admin_holds_a_role_at_no_partner(client, catalog):
+    make_user(catalog, "admin@example.org", ("consortium-admin", None))
+    log_in(client, "admin@example.org")
+    page = client.get("/workspace/", headers={"Accept-Language": "ms"})
+    assert "<li>Pentadbir konsortium</li>" in page.text
+
+
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, curator):
     for email, password in (
         ("kurator@example.org", "wrong password!"),
