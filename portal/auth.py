@@ -1,7 +1,7 @@
 """Who is asking: Flask-Login sessions and login throttling (Flask-Limiter).
 
 Flask-Login only answers *who*; what a person *may* do is decided by
-:mod:`catalog.policy` on the :class:`~catalog.accounts.Principal` that
+:mod:`catalog.policy` on the :class:`~catalog.policy.Principal` that
 :func:`current_principal` returns (``ANONYMOUS`` when nobody is logged in).
 
 Contracts:
@@ -23,7 +23,14 @@ from __future__ import annotations
 from flask import Flask, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user
+from flask_login import (
+    AnonymousUserMixin,
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_user,
+    logout_user,
+)
 from limits.errors import ConfigurationError as LimitsConfigurationError
 
 from catalog import accounts, policy
@@ -67,7 +74,7 @@ def _unauthorized():
 
 
 def current_principal():
-    """The :class:`~catalog.accounts.Principal` of this request (``policy.ANONYMOUS``
+    """The :class:`~catalog.policy.Principal` of this request (``policy.ANONYMOUS``
     when nobody is logged in), computed once per request."""
     if "principal" not in g:
         if current_user.is_authenticated:
@@ -77,23 +84,23 @@ def current_principal():
     return g.principal
 
 
-def start_session(user) -> None:
-    """Log ``user`` in on a fresh session (no fixation: nothing of the old one is kept
-    but the interface language)."""
+def _clear_session() -> None:
     kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
     session.clear()
     session.update(kept)
+
+
+def start_session(user) -> None:
+    """Log ``user`` in on a fresh session (no fixation: nothing of the old one is kept
+    but the interface language)."""
+    _clear_session()
     login_user(SessionUser(user))
 
 
 def end_session() -> None:
     """Log out and drop everything of the session but the interface language."""
-    from flask_login import logout_user
-
     logout_user()
-    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
+    _clear_session()
 
 
 def _typed_email() -> str:
