@@ -46,13 +46,21 @@ def create_user(
     password: str | None = None,
     *,
     display_name: str | None = None,
+    role: Role | str | None = None,
+    partner_id: str | None = None,
     actor: Actor = "cli",
 ) -> User:
-    """Create an active user; without ``password`` they cannot sign in until one is set
-    (an invitation). :class:`Conflict` when the email is taken (in any case),
-    :class:`InvalidInput` for a bad email, name or password."""
+    """Create an active user, with ``role`` at ``partner_id`` when a role is given (in
+    the same transaction: no user is left without the role asked for). Without
+    ``password`` they cannot sign in until one is set (an invitation).
+
+    :class:`Conflict` when the email is taken (in any case); :class:`InvalidInput` for a
+    bad email, name, password or role; :class:`NotFound` for an unknown partner.
+    """
     email = normalise_email(email)
     name = _display_name(display_name)
+    if role is not None:
+        role = _checked_scope(role, partner_id)
     password_hash = passwords.hash_password(password) if password is not None else None
     with catalog.session() as s:
         if s.scalar(select(User.id).where(User.email == email)) is not None:
@@ -63,6 +71,8 @@ def create_user(
         s.flush()
         after = {**_state(user), "password_set": password_hash is not None}
         record_audit(s, actor, "user.create", ("user", user.id), None, after)
+        if role is not None:
+            _grant(s, user, role, partner_id, actor)
     return user
 
 
@@ -169,30 +179,9 @@ def add_membership(
     for every other role). :class:`InvalidInput` for an unknown role or a wrong
     partner scope, :class:`NotFound` for an unknown user or partner, :class:`Conflict`
     when they already hold it."""
-    role = _role(role)
-    if (role is Role.CONSORTIUM_ADMIN) != (partner_id is None):
-        raise InvalidInput(
-            "a consortium admin belongs to no partner"
-            if role is Role.CONSORTIUM_ADMIN
-            else f"the role {role} needs a partner",
-            role=str(role),
-        )
+    role = _checked_scope(role, partner_id)
     with catalog.session() as s:
-        user = _user(s, user_id)
-        if partner_id is not None and s.get(Partner, partner_id) is None:
-            raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
-        if _membership(s, user.id, role, partner_id) is not None:
-            raise Conflict(
-                f"{user.email} is already {role}" + (f" of {partner_id}" if partner_id else ""),
-                email=user.email,
-            )
-        membership = Membership(user_id=user.id, role=str(role), partner_id=partner_id)
-        s.add(membership)
-        s.flush()
-        after = {"role": str(role), "partner": partner_id}
-        record_audit(
-            s, actor, "membership.add", ("user", user.id), None, after, partner_id=partner_id
-        )
+        membership = _grant(s, _user(s, user_id), role, partner_id, actor)
     return membership
 
 
@@ -295,6 +284,40 @@ def _keep_a_consortium_admin(session: Session, leaving_user_id: int) -> None:
             "this is the last active consortium admin: make another one first",
             user=str(leaving_user_id),
         )
+
+
+def _checked_scope(role: Role | str, partner_id: str | None) -> Role:
+    """``role`` as a :class:`Role`, or :class:`InvalidInput` when it is unknown or has a
+    partner it must not have (consortium admin) or lacks the one it needs (others)."""
+    role = _role(role)
+    if (role is Role.CONSORTIUM_ADMIN) != (partner_id is None):
+        raise InvalidInput(
+            "a consortium admin belongs to no partner"
+            if role is Role.CONSORTIUM_ADMIN
+            else f"the role {role} needs a partner",
+            role=str(role),
+        )
+    return role
+
+
+def _grant(
+    session: Session, user: User, role: Role, partner_id: str | None, actor: Actor
+) -> Membership:
+    if partner_id is not None and session.get(Partner, partner_id) is None:
+        raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
+    if _membership(session, user.id, role, partner_id) is not None:
+        raise Conflict(
+            f"{user.email} is already {role}" + (f" of {partner_id}" if partner_id else ""),
+            email=user.email,
+        )
+    membership = Membership(role=str(role), partner_id=partner_id)
+    user.memberships.append(membership)
+    session.flush()
+    after = {"role": str(role), "partner": partner_id}
+    record_audit(
+        session, actor, "membership.add", ("user", user.id), None, after, partner_id=partner_id
+    )
+    return membership
 
 
 def _role(role: Role | str) -> Role:

@@ -29,6 +29,7 @@ COMMANDS = {
     "ingest": "ingest",
     "reindex": "search",
     "search": "search",
+    "user": "user",
 }
 """Top-level command name → the module of ``portal.commands`` that defines it."""
 

@@ -281,3 +281,16 @@ def test_record_audit_joins_the_callers_transaction_and_refuses_secrets(catalog)
             record_audit(s, "cli", "user.create", ("user", 1), None, {"password": "x"})
         with pytest.raises(TypeError):
             record_audit(s, "", "user.create", ("user", 1))
+
+
+def test_create_user_with_a_role_is_one_change(partners):
+    user = accounts.create_user(
+        partners, "a@example.org", SECRET, role="partner-admin", partner_id="arsip"
+    )
+    assert [(m.role, m.partner_id) for m in user.memberships] == [("partner-admin", "arsip")]
+    with pytest.raises(NotFound):
+        accounts.create_user(partners, "b@example.org", SECRET, role="curator", partner_id="x")
+    with pytest.raises(InvalidInput):
+        accounts.create_user(partners, "b@example.org", SECRET, role="curator")
+    assert [u.email for u in accounts.list_users(partners)] == ["a@example.org"]
+    assert [e.action for e in events(partners)] == ["user.create", "membership.add"]
