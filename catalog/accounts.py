@@ -117,7 +117,7 @@ def authenticate(catalog: Catalog, email: str, password: str) -> User | None:
         if not passwords.verify_password(stored, password or "") or not usable:
             return None
         if passwords.needs_rehash(stored):
-            user.password_hash = passwords.hash_password(password)
+            user.password_hash = passwords.rehash(password)
         user.last_login_at = utcnow()
     return user
 

@@ -109,6 +109,16 @@ def test_a_hash_made_with_old_parameters_is_renewed_at_sign_in(catalog):
     assert accounts.authenticate(catalog, "a@example.org", SECRET) is not None
 
 
+def test_a_password_set_before_the_rules_grew_still_signs_in_and_is_renewed(catalog):
+    user = accounts.create_user(catalog, "a@example.org")
+    old = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("sembilan9")
+    with catalog.session() as s:
+        s.get(User, user.id).password_hash = old
+    assert accounts.authenticate(catalog, "a@example.org", "sembilan9") is not None
+    renewed = accounts.get_user(catalog, user.id).password_hash
+    assert renewed != old and passwords.verify_password(renewed, "sembilan9")
+
+
 def test_set_password_ends_sessions_and_the_old_password(catalog):
     user = accounts.create_user(catalog, "a@example.org")
     assert accounts.authenticate(catalog, "a@example.org", SECRET) is None  # invited only
