@@ -116,18 +116,16 @@ def _throttle_login(app: Flask, limiter: Limiter) -> None:
     """Wrap the login view in the two limits (they are read from the config per request)."""
     view = app.view_functions[LOGIN_ENDPOINT]
     config = app.config
-    view = limiter.limit(
-        lambda: config["LOGIN_LIMIT_PER_ACCOUNT"],
-        key_func=_typed_email,
-        methods=["POST"],
-        deduct_when=_failed,
-    )(view)
-    view = limiter.limit(
-        lambda: config["LOGIN_LIMIT_PER_ADDRESS"],
-        key_func=get_remote_address,
-        methods=["POST"],
-        deduct_when=_failed,
-    )(view)
+    for setting, key in (
+        ("LOGIN_LIMIT_PER_ACCOUNT", _typed_email),
+        ("LOGIN_LIMIT_PER_ADDRESS", get_remote_address),
+    ):
+        view = limiter.limit(
+            lambda setting=setting: config[setting],
+            key_func=key,
+            methods=["POST"],
+            deduct_when=_failed,
+        )(view)
     app.view_functions[LOGIN_ENDPOINT] = view
 
 
