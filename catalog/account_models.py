@@ -103,6 +103,33 @@ class Membership(Base):
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
 
 
+class Invitation(Base):
+    """An invitation to join a partner (or the consortium) with a role, sent by email.
+
+    The link carries a random token; only its SHA-256 is stored (``token_hash``), so the
+    table alone lets nobody in. It works once (``used_at``), until ``expires_at``, and
+    not after ``revoked_at``. ``invited_by`` is the user who sent it (None from the CLI).
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        CheckConstraint("(role = 'consortium-admin') = (partner_id IS NULL)", name="partner_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
+    partner_id: Mapped[str | None] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(32))
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class AuditEvent(Base):
     """One change made through the workspace or the CLI: who, when, what, before, after.
 

@@ -49,6 +49,28 @@ class OcrStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class AccessLevel(enum.StrEnum):
+    """Who may see a record's or an object's digital content (its metadata is public
+    whenever the record is visible). Decided by the partner in the workspace; an
+    embargo makes a record ``METADATA`` until it ends (see :mod:`catalog.access`)."""
+
+    OPEN = "open"
+    """Everybody: page images, files, tiles, IIIF, OCR text."""
+    METADATA = "metadata"
+    """The description only: no image, file or text of the pages."""
+    ONSITE = "onsite"
+    """Content only in the partner's reading room: online, as ``METADATA``."""
+
+
+class RightsSource(enum.StrEnum):
+    """Where a record's ``rights_uri`` came from."""
+
+    HARVEST = "harvest"
+    """Mapped from the harvested rights text (re-mapped on every harvest)."""
+    WORKSPACE = "workspace"
+    """Chosen by the partner in the workspace: a harvest never overwrites it."""
+
+
 class RunStatus(enum.StrEnum):
     """How a harvest run stands or ended."""
 
@@ -112,6 +134,15 @@ class Partner(Base):
     set_list: Mapped[list[Any] | None] = mapped_column(JSON)
     contacted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # The public profile, edited by the partner in the workspace (catalog.profiles):
+    # {"names": {lang: text}, "description": {lang: text}, "contacts": [...],
+    #  "services": {lang: text}, "access_conditions": {lang: text}}; ``name`` stays the
+    # catalogue's name of record. The logo is a validated, re-encoded image in the file
+    # store (no foreign key: adding one would make SQLite rebuild this table, and its
+    # ON DELETE CASCADE would take every record with it).
+    profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    profile_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     records: Mapped[list[Record]] = relationship(back_populates="partner", lazy="raise")
 
@@ -147,6 +178,15 @@ class Record(Base):
     datestamp: Mapped[dt.datetime | None] = mapped_column(DateTime)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why and when the partner hid (withdrew) the record; kept while hidden, cleared on
+    # restore. A harvest never touches ``hidden`` or these.
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The partner's control over the content (catalog.access): the access level, and an
+    # embargo that keeps the record metadata-only until the given UTC time (released by
+    # a scheduled job, which then clears it). A harvest never touches these.
+    access: Mapped[str] = mapped_column(String(16), default=AccessLevel.OPEN)
+    embargo_until: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     origin: Mapped[str] = mapped_column(String(16), default="harvested")
     sets: Mapped[list[Any]] = mapped_column(default=list)
 
@@ -164,6 +204,11 @@ class Record(Base):
     type: Mapped[str] = mapped_column(String(32), default="other")
     languages: Mapped[list[Any]] = mapped_column(default=list)
     rights: Mapped[str | None] = mapped_column(Text)
+    # The rights statement as a rightsstatements.org or Creative Commons URI (catalog.rights):
+    # mapped from ``rights`` when it maps unambiguously, or chosen in the workspace
+    # (``rights_source`` says which; a workspace choice survives every harvest).
+    rights_uri: Mapped[str | None] = mapped_column(String(300), index=True)
+    rights_source: Mapped[str | None] = mapped_column(String(16))
     identifiers: Mapped[list[Any]] = mapped_column(default=list)
     source_url: Mapped[str | None] = mapped_column(String(2000))
     scan_urls: Mapped[list[Any]] = mapped_column(default=list)
@@ -213,6 +258,8 @@ class DigitalObject(Base):
     source_url: Mapped[str | None] = mapped_column(String(2000))
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey("file.sha256"))
     label: Mapped[str | None] = mapped_column(String(500))
+    # The object's own access level, None to follow its record's (catalog.access).
+    access: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=ObjectStatus.PENDING)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -298,17 +345,19 @@ class Quarantine(Base):
 
 # The account tables (users, memberships, audit log) live in their own module; importing
 # it here registers them on Base.metadata wherever the models are loaded (Alembic too).
-from catalog.account_models import AuditEvent, Membership, Role, User  # noqa: E402
+from catalog.account_models import AuditEvent, Invitation, Membership, Role, User  # noqa: E402
 
 __all__ = [
     "INSTITUTION_TYPES",
     "NAMING",
     "RECORD_TYPES",
+    "AccessLevel",
     "AuditEvent",
     "Base",
     "DigitalObject",
     "File",
     "HarvestRun",
+    "Invitation",
     "Membership",
     "ObjectStatus",
     "OcrStatus",
@@ -317,6 +366,7 @@ __all__ = [
     "Quarantine",
     "RawXml",
     "Record",
+    "RightsSource",
     "Role",
     "RunStatus",
     "User",

@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 from catalog import accounts, db
 from catalog.models import Partner
 from catalog.store import Catalog
+from tests.support.migrations import insert_as_of_then
 
 ACCOUNT_TABLES = {"account", "membership", "audit_event"}
 
@@ -16,7 +17,7 @@ def test_0005_upgrades_a_catalogue_in_use_and_downgrades(tmp_path):
     catalog = Catalog(f"sqlite:///{tmp_path / 'old.db'}")
     db.upgrade(catalog.engine, "0004")
     with catalog.engine.begin() as conn:
-        conn.execute(Partner.__table__.insert().values(id="p", name="P", country="ID"))
+        insert_as_of_then(conn, Partner.__table__, id="p", name="P", country="ID")
     assert not ACCOUNT_TABLES & set(inspect(catalog.engine).get_table_names())
     catalog.upgrade()
     assert set(inspect(catalog.engine).get_table_names()) >= ACCOUNT_TABLES

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from catalog import db
 from catalog.models import Base, Partner, Record
 from catalog.store import Catalog
+from tests.support.migrations import insert_as_of_then
 
 
 def test_head_matches_the_models(catalog):
@@ -21,12 +22,15 @@ def test_head_matches_the_models(catalog):
 def test_upgrade_from_the_first_revision_keeps_records(tmp_path):
     catalog = Catalog(f"sqlite:///{tmp_path / 'old.db'}")
     db.upgrade(catalog.engine, "0001")
-    with catalog.engine.begin() as conn:  # Core inserts name only the columns of 0001
-        conn.execute(Partner.__table__.insert().values(id="p", name="P", country="ID"))
-        conn.execute(
-            Record.__table__.insert().values(
-                partner_id="p", oai_identifier="oai:p:1", title="Hikayat", content_hash="x"
-            )
+    with catalog.engine.begin() as conn:
+        insert_as_of_then(conn, Partner.__table__, id="p", name="P", country="ID")
+        insert_as_of_then(
+            conn,
+            Record.__table__,
+            partner_id="p",
+            oai_identifier="oai:p:1",
+            title="Hikayat",
+            content_hash="x",
         )
     columns = {c["name"] for c in inspect(catalog.engine).get_columns("record")}
     assert "index_due" not in columns

@@ -71,6 +71,15 @@ MATRIX: dict[str, tuple[str, object]] = {
         "/workspace/",
         {"anonymous": LOGIN, "researcher": 403, **{p: 200 for p in MEMBERS}},
     ),
+    "/workspace/partners/<partner_id>/": (
+        "/workspace/partners/rajang/",
+        {
+            "anonymous": LOGIN,
+            "researcher": 403,
+            "partner admin of B": 403,
+            **{p: 200 for p in MEMBERS if p != "partner admin of B"},
+        },
+    ),
 }
 
 

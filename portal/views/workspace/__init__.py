@@ -1,8 +1,11 @@
 """The workspace of partners, digitization teams and the consortium (``/workspace/``).
 
-For now: logging in and out, and a home page that lists the user's memberships. Every
-page but the login form needs a logged-in user; what the user may see is decided by
-:mod:`catalog.policy`, never here.
+This module holds the blueprint, logging in and out, the home page (the user's roles)
+and each partner's workspace page; each area of the workspace is a module of this
+package adding its routes to :data:`bp` (imported at the bottom). Every page but the
+login form needs a logged-in user; what the user may see or do is decided by
+:mod:`catalog.policy`, never here: a view asks ``policy.require`` with the partner the
+thing belongs to, taken from the thing itself, never from the URL alone.
 """
 
 from __future__ import annotations
@@ -74,7 +77,47 @@ def home():
     policy.require(principal, policy.Action.VIEW_WORKSPACE)
     names = {partner.id: partner.name for partner in get_services().catalog.list_partners()}
     memberships = [
-        {"role": ROLE_NAMES.get(str(role), str(role)), "partner": names.get(partner, partner)}
+        {
+            "role": ROLE_NAMES.get(str(role), str(role)),
+            "partner": names.get(partner, partner),
+            "partner_id": partner,
+        }
         for role, partner in sorted(principal.memberships, key=lambda m: (m[1] or "", m[0]))
     ]
-    return render_template("workspace/home.html", user=current_user.user, memberships=memberships)
+    workspaces = policy.partners_where(principal, policy.Action.VIEW_WORKSPACE)
+    partners = sorted(
+        ((pid, name) for pid, name in names.items() if workspaces is None or pid in workspaces),
+        key=lambda item: item[1].casefold(),
+    )
+    return render_template(
+        "workspace/home.html",
+        user=current_user.user,
+        memberships=memberships,
+        partners=partners,
+    )
+
+
+@bp.get("/partners/<partner_id>/")
+@login_required
+def partner(partner_id: str):
+    """One partner's workspace: the sections the user may open there (the policy
+    decides; ``templates/workspace/_partner_nav.html`` lists them)."""
+    principal = auth.current_principal()
+    policy.require(principal, policy.Action.VIEW_WORKSPACE, partner_id)
+    found = get_services().catalog.get_partner(partner_id)  # NotFound: 404
+    return render_template("workspace/partner.html", partner=found, principal=principal)
+
+
+@bp.app_context_processor
+def _policy_helpers() -> dict:
+    """``may(action, partner_id)`` for templates (menus only; views decide with
+    ``policy.require``)."""
+
+    def may(action: str, partner_id: str | None = None) -> bool:
+        return policy.may(auth.current_principal(), policy.Action(action), partner_id)
+
+    return {"may": may}
+
+
+# The areas of the workspace add their routes to ``bp``:
+# (one import a line, so areas can be added independently)
