@@ -95,6 +95,38 @@ def _iso639(key: str) -> str | None:
     return getattr(found, "alpha_3", None)
 
 
+_SCRIPT = re.compile(r"[a-z]{4}")
+_REGION = re.compile(r"[a-z]{2}|[0-9]{3}")
+
+
+@functools.lru_cache(maxsize=1024)
+def language_tag(value: str | None) -> str | None:
+    """The BCP 47 tag for a stored language value, for ``lang``/``xml:lang``/``hreflang``.
+
+    The primary subtag is the shortest form: an ISO 639-3 or 639-2 code (or a name
+    :func:`language` reads) with an ISO 639-1 equivalent becomes it (``ind`` → ``id``,
+    ``msa``/``may`` → ``ms``, ``eng`` → ``en``); one without stays three letters (``iba``,
+    ``zsm``, ``ban``), which BCP 47 allows. Script and region subtags that follow are kept
+    in their canonical case (``ms-arab`` → ``ms-Arab``, ``en_gb`` → ``en-GB``); any other
+    subtag is dropped. None for what is not a language (garbage, ``und``): the caller then
+    writes no attribute rather than an invalid one.
+    """
+    if not value:
+        return None
+    parts = value.strip().lower().replace("_", "-").split("-")
+    code = language(parts[0]) if len(parts) > 1 else language(value)
+    if code is None or code == "und":
+        return None
+    found = pycountry.languages.get(alpha_3=code)
+    tag = [getattr(found, "alpha_2", None) or code]
+    rest = parts[1:] if len(parts) > 1 else []
+    if rest and _SCRIPT.fullmatch(rest[0]):
+        tag.append(rest.pop(0).title())
+    if rest and _REGION.fullmatch(rest[0]):
+        tag.append(rest.pop(0).upper())
+    return "-".join(tag)
+
+
 _LANGUAGE_SEPARATORS = re.compile(r"[;,/]| dan | and ")
 
 

@@ -9,6 +9,7 @@ from flask import Flask, g, url_for
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
+from catalog.normalise import language_tag
 from catalog.pagetext import numbered
 from portal import vocab
 
@@ -30,7 +31,8 @@ def marked(text: str | None) -> Markup:
 
 def viewer_pages(pages) -> list[dict[str, Any]]:
     """What the viewer script needs of each page: display image URL, deep-zoom tile
-    base URL (when the master's size is known) and master size."""
+    base URL (when the master's size is known), master size and the BCP 47 tag of the
+    text's language (None when unknown)."""
     out = []
     for number, page in numbered(pages):
         sha = page.display_sha256 or page.image_sha256
@@ -44,6 +46,7 @@ def viewer_pages(pages) -> list[dict[str, Any]]:
                 "tiles": tiles.rsplit("/", 2)[0] + "/" if zoomable else None,
                 "width": page.width,
                 "height": page.height,
+                "lang": language_tag(page.language),
             }
         )
     return out
@@ -72,6 +75,7 @@ def _translations():
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(marked, "marked")
+    app.add_template_filter(language_tag, "lang_tag")
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),

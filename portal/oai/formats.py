@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from catalog.models import Record
+from catalog.normalise import language_tag
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -59,8 +60,11 @@ def _extra(record: Record, key: str) -> list[str]:
     return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
 
 
-def _lang(value: str | None) -> str | None:
-    return value if value and value.replace("-", "").isalnum() else None
+def _lang(value: str | None) -> dict[str, str]:
+    """``xml:lang`` for a stored title language as an attribute dict: its BCP 47 tag
+    (what XML requires of ``xml:lang``), none when the value is not a language."""
+    tag = language_tag(value)
+    return {XML_LANG: tag} if tag else {}
 
 
 def oai_dc(record: Record, permalink: str) -> etree._Element:
@@ -70,9 +74,7 @@ def oai_dc(record: Record, permalink: str) -> etree._Element:
     titles = [t for t in record.titles or () if t.get("value")] or [{"value": record.title}]
     for title in titles:
         if title.get("value"):
-            _sub(root, f"{{{DC}}}title", title["value"]).attrib.update(
-                {XML_LANG: title["lang"]} if _lang(title.get("lang")) else {}
-            )
+            _sub(root, f"{{{DC}}}title", title["value"]).attrib.update(_lang(title.get("lang")))
     q = f"{{{DC}}}"
     for name in record.creators or ():
         _sub(root, q + "creator", name)
@@ -116,8 +118,7 @@ def mods(record: Record, permalink: str) -> etree._Element:
     titles = [t for t in record.titles or () if t.get("value")] or [{"value": record.title}]
     for index, title in enumerate(t for t in titles if t.get("value")):
         info = _sub(root, q + "titleInfo", type=None if index == 0 else "alternative")
-        if _lang(title.get("lang")):
-            info.set(XML_LANG, title["lang"])
+        info.attrib.update(_lang(title.get("lang")))
         _sub(info, q + "title", title["value"])
     for name in record.creators or ():
         _sub(_sub(root, q + "name"), q + "namePart", name)

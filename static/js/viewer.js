@@ -74,7 +74,8 @@
           var heading = textBox.querySelector("h3");
           var pre = document.createElement("pre");
           pre.textContent = data.text;
-          if (data.language) { pre.setAttribute("lang", data.language); }
+          var lang = pages[number - 1].lang;
+          if (lang) { pre.setAttribute("lang", lang); }
           textBox.textContent = "";
           if (heading) {
             heading.textContent = section.getAttribute("data-label-page") + " " + number;

@@ -149,3 +149,26 @@ def test_types_given_but_unknown_are_other_and_a_default_comes_second():
     assert normalised_record(types=["something odd"], type_default="map").type == "map"
     assert normalised_record(types=["Peta"], type_default="book").type == "map"
     assert normalised_record(type_default="other").type == "other"
+
+
+def test_language_tags_are_the_shortest_bcp47_form():
+    from catalog.normalise import language_tag
+
+    # ISO 639-3/639-2 with a two-letter code become it; the rest stay three letters
+    assert [language_tag(c) for c in ("ind", "msa", "may", "eng", "jav", "ara", "nld")] == [
+        "id",
+        "ms",
+        "ms",
+        "en",
+        "jv",
+        "ar",
+        "nl",
+    ]
+    assert [language_tag(c) for c in ("iba", "ban", "bjn", "kxd")] == ["iba", "ban", "bjn", "kxd"]
+    # two-letter codes and names pass through the same reading; subtags keep their case
+    assert language_tag("id") == "id" and language_tag("Bahasa Melayu") == "ms"
+    assert language_tag("ms-arab") == "ms-Arab" and language_tag("en_gb") == "en-GB"
+    assert language_tag("id-ID-x-private") == "id-ID"
+    # not a language: no tag, so no attribute
+    for junk in (None, "", "und", "xx1", "qqq", '"><script>', "Bahasa Kalbar"):
+        assert language_tag(junk) is None, junk
