@@ -45,7 +45,8 @@ python-deps: $(VENV)/.installed
 	$(BIN)/python -m compileall -q catalog harvester ingest search portal demo
 
 # Portal assets: OpenSeadragon from the npm lock file into static/vendor/ (ignored), and
-# the compiled interface translations (.mo, ignored).
+# the compiled interface translations (.mo, ignored). axe-core (a dev dependency) stays in
+# node_modules/: the browser tests inject it from there, the portal never serves it.
 portal-assets: python-deps
 	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error

@@ -1,0 +1,184 @@
+"""Every public and workspace page in Chromium, in English, Indonesian and Malay, checked
+by axe-core: no ``serious`` or ``critical`` violation anywhere.
+
+The workspace pages are not listed by hand: every GET rule under ``/workspace/`` in
+``app.url_map`` is visited, at the example URL the authorization matrix gives for it, as
+the first principal the matrix lets see it. A new workspace page is therefore checked
+the day it is added; one that cannot be shown this way (POST only, a page that needs a
+real token) must be named in :data:`SKIP` with the reason, or the test fails.
+
+Each page is also saved as a screenshot at desktop and phone sizes
+(:data:`tests.e2e.axe.SCREENSHOTS`) for people to look at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from portal import create_app
+from portal.services import get_services
+from tests.e2e import axe
+from tests.e2e.conftest import require_browser, serve
+from tests.e2e.test_e2e_portal import _compile_translations
+from tests.portal.public.conftest import build_library
+from tests.portal.test_authorization_matrix import MATRIX
+from tests.support.web import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+LOCALES = {"en": "en-GB", "id": "id-ID", "ms": "ms-MY"}
+
+PUBLIC = (
+    # (name, URL template with the library's ids, expected status)
+    ("home", "/", 200),
+    ("search", "/search?q=hikajat", 200),
+    ("search-all-facets", "/search?q=", 200),
+    ("search-narrowed", "/search?q=&country=ID", 200),
+    ("search-nothing", "/search?q=zzzqqq", 200),
+    ("browse", "/browse/", 200),
+    ("partners", "/browse/partners", 200),
+    ("partner", "/browse/partners/rajang", 200),
+    ("record-viewer", "/records/{manuscript}?q=radja", 200),
+    ("record-plain", "/records/{plain}", 200),
+    ("status", "/status", 200),
+    ("not-found", "/no-such-page", 404),
+    ("record-not-found", "/records/999999", 404),
+)
+
+SKIP = {
+    "/workspace/logout": "POST only: the button is on every workspace page checked here",
+}
+"""Workspace GET rules this test does not open, each with the reason."""
+
+# Who opens a workspace page: the first of these the authorization matrix lets see it.
+VISITORS = ("consortium admin", "partner admin of A", "anonymous")
+EMAILS = {"consortium admin": "konsortium@example.org", "partner admin of A": "rajang@example.org"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The portal with the test library and two members, on a loopback server:
+    (base URL, app, library)."""
+    require_browser()
+    axe.require_axe()
+    folder = tmp_path_factory.mktemp("a11y")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(folder / "instance"),
+            "SECRET_KEY": "e2e-a11y",
+            "BABEL_TRANSLATION_DIRECTORIES": str(_compile_translations(folder / "tr")),
+        }
+    )
+    with app.app_context():
+        get_services().catalog.upgrade()
+    library = build_library(app)
+    with app.app_context():
+        services = get_services()
+        services.search.reindex()
+        make_user(services.catalog, EMAILS["consortium admin"], ("consortium-admin", None))
+        make_user(services.catalog, EMAILS["partner admin of A"], ("partner-admin", "rajang"))
+    with serve(app) as base:
+        yield base, app, library
+    app.extensions["warisan"].close()
+
+
+def workspace_pages(app) -> list[tuple[str, str, str]]:
+    """(rule, example URL template, visitor) for every workspace GET rule not skipped."""
+    pages, unchecked = [], []
+    for rule in sorted({r.rule for r in app.url_map.iter_rules() if "GET" in r.methods}):
+        if not rule.startswith("/workspace/") or rule in SKIP:
+            continue
+        template, outcome = MATRIX[rule]
+        seen_by = [
+            p for p in VISITORS if (outcome[p] if isinstance(outcome, dict) else outcome) == 200
+        ]
+        if seen_by:
+            pages.append((rule, template, seen_by[0]))
+        else:
+            unchecked.append(rule)
+    assert unchecked == [], (
+        "workspace pages no visitor of this test can open: give them a way in or a reason in SKIP"
+    )
+    return pages
+
+
+def _visit(page, url: str, status: int) -> None:
+    response = page.goto(url)
+    assert response.status == status, (url, response.status)
+    page.wait_for_load_state("load")
+
+
+def _look(page, name: str, problems: list[str], shots: list) -> None:
+    """axe at desktop size, then screenshots at desktop and phone size."""
+    problems.extend(axe.check(page, name))
+    for size, viewport in axe.VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        shots.append(axe.screenshot(page, f"{name}-{size}"))
+    page.set_viewport_size(axe.VIEWPORTS["desktop"])
+
+
+def _log_in(page, base: str, email: str) -> None:
+    page.goto(base + "/workspace/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("form.login-form [type=submit]")
+    page.wait_for_url(base + "/workspace/")
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_every_page_passes_axe(site, browser, language):
+    base, app, library = site
+    ids = dataclasses.asdict(library)
+    problems: list[str] = []
+    shots: list = []
+    contexts = {}
+
+    def tab(visitor: str):
+        if visitor not in contexts:
+            context = browser.new_context(
+                locale=LOCALES[language], viewport=axe.VIEWPORTS["desktop"]
+            )
+            contexts[visitor] = context.new_page()
+            if visitor in EMAILS:
+                _log_in(contexts[visitor], base, EMAILS[visitor])
+        return contexts[visitor]
+
+    try:
+        anonymous = tab("anonymous")
+        for name, template, status in PUBLIC:
+            _visit(anonymous, base + template.format(**ids), status)
+            assert anonymous.locator("html").get_attribute("lang") == language
+            _look(anonymous, f"{language}-public-{name}", problems, shots)
+        _visit(anonymous, base + "/workspace/login", 200)
+        anonymous.fill("#email", "nobody@example.org")
+        anonymous.fill("#password", "wrong password, surely")
+        anonymous.click("form.login-form [type=submit]")
+        anonymous.wait_for_selector(".error-message")
+        _look(anonymous, f"{language}-workspace-login-failed", problems, shots)
+        for rule, template, visitor in workspace_pages(app):
+            page = tab(visitor)
+            _visit(page, base + template.format(**ids), 200)
+            assert page.locator("html").get_attribute("lang") == language
+            name = rule.strip("/").replace("/", "-").replace("<", "").replace(">", "")
+            _look(page, f"{language}-{name}", problems, shots)
+    finally:
+        for page in contexts.values():
+            page.context.close()
+    print(f"\n{len(shots)} screenshots in {axe.SCREENSHOTS}")
+    assert problems == [], "axe found serious or critical violations:\n" + "\n".join(problems)
+
+
+def test_axe_catches_what_it_should(page):
+    """The helper is not blind: an invalid ``lang``, an image without text and a field
+    without a label are reported (what the portal once had: ``lang="ind"``)."""
+    require_browser()
+    axe.require_axe()
+    page.set_content(
+        '<!doctype html><html lang="ind"><head><title>t</title></head><body><main>'
+        '<h1>t</h1><img src="data:,"><input type="text"><p lang="xx1">a</p></main></body></html>'
+    )
+    found = {v["id"] for v in axe.violations(page)}
+    assert {"html-lang-valid", "image-alt", "label", "valid-lang"} <= found, found
