@@ -1,8 +1,9 @@
 """``warisan demo``: build the demo instance end to end and serve the portal.
 
 Steps, each printed: schema → demo page scans → the demo OAI-PMH server on 127.0.0.1 →
-the three demo partners → harvest → fetch and OCR the scans → index → serve. Every step
-is idempotent, so running it twice changes nothing the second time.
+the three demo partners → harvest → fetch and OCR the scans → index → the demo workspace
+accounts (credentials printed, for the demo only) → serve. Every step is idempotent, so
+running it twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from portal.services import get_services
 
 DEMO_OAI_PORT = 8765
@@ -57,6 +59,50 @@ def ensure_scans(folder: Path) -> None:
     click.echo(f"    rendered {expected} scans into {folder}")
 
 
+def ensure_demo_accounts() -> list[tuple[DemoAccount, str]]:
+    """Create the demo accounts that are missing (and a missing role of one that exists);
+    returns each account with what was found: ``created``, ``present`` (its password
+    still the printed one) or ``password changed`` (the printed one no longer works).
+    A present account's password is never reset: whoever changed it meant it."""
+    from catalog import accounts
+    from catalog.passwords import verify_password
+
+    catalog = get_services().catalog
+    found = []
+    for account in DEMO_ACCOUNTS:
+        user = accounts.find_user_by_email(catalog, account.email)
+        if user is None:
+            accounts.create_user(
+                catalog,
+                account.email,
+                account.password,
+                display_name=account.name,
+                role=account.role,
+                partner_id=account.partner_id,
+                actor="cli",
+            )
+            found.append((account, "created"))
+            continue
+        held = {(str(m.role), m.partner_id) for m in user.memberships}
+        if (account.role, account.partner_id) not in held:
+            accounts.add_membership(catalog, user.id, account.role, account.partner_id, actor="cli")
+        same = verify_password(user.password_hash or "", account.password)
+        found.append((account, "present" if same else "password changed"))
+    return found
+
+
+def print_demo_accounts(found: list[tuple[DemoAccount, str]]) -> None:
+    """Print the demo credentials, saying they are for the demo only."""
+    click.echo("    For the demo only: anyone who reads these can log in.")
+    for account, state in found:
+        where = f" of {account.partner_id}" if account.partner_id else ""
+        if state == "password changed":
+            shown = "(password changed since; not shown)"
+        else:
+            shown = f"password {account.password}"
+        click.echo(f"    {account.role}{where}: {account.email}  {shown}  [{state}]")
+
+
 def build_demo(oai_port: int = DEMO_OAI_PORT) -> None:
     """Run every setup step of the demo instance of the current app."""
     from demo.oai_server import serve
@@ -91,6 +137,8 @@ def build_demo(oai_port: int = DEMO_OAI_PORT) -> None:
         server.shutdown()
     _step("Search index")
     ctx.invoke(reindex)
+    _step("Demo workspace accounts")
+    print_demo_accounts(ensure_demo_accounts())
 
 
 @click.command("demo")
@@ -111,6 +159,7 @@ def demo(host: str, port: int, oai_port: int, serve: bool) -> None:
     _step(f"Ready: {sum(counts.values())} records from {len(counts)} partners")
     if serve:
         click.echo(f"Serving the portal on http://{host}:{port} (Ctrl-C stops it)")
+        click.echo(f"Workspace login: http://{host}:{port}/workspace/login (demo accounts above)")
         from werkzeug.serving import run_simple
 
         run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -7,14 +7,19 @@ import json
 from sqlalchemy import func, select
 
 from catalog.models import DigitalObject, Page, Record
+from demo.accounts import DEMO_ACCOUNTS
 from portal.services import get_services
 from tests.support.servers import free_port
 
 
 def test_demo_instance_has_partners_records_pages_and_an_index(demo_app):
     output = demo_app.config["DEMO_OUTPUT"]
-    for step in ("Demo partners", "Harvest", "Fetch and OCR the scans", "Search index", "Ready"):
+    steps = ("Demo partners", "Harvest", "Fetch and OCR the scans", "Search index")
+    for step in (*steps, "Demo workspace accounts", "Ready"):
         assert step in output
+    assert "For the demo only" in output
+    for account in DEMO_ACCOUNTS:
+        assert f"{account.email}  password {account.password}  [created]" in output
     with demo_app.app_context():
         catalog = get_services().catalog
         partners = {p.id: p.country for p in catalog.list_partners()}
@@ -60,6 +65,8 @@ def test_running_demo_again_changes_nothing(demo_app):
     assert result.exit_code == 0, result.output
     assert "0 new, 0 updated, 0 deleted" in result.output
     assert "Queued 0 scan fetch(es)" in result.output
+    assert result.output.count("[present]") == len(DEMO_ACCOUNTS)
+    assert "[created]" not in result.output
     with demo_app.app_context(), get_services().catalog.session() as s:
         after = [(r.id, r.version, r.last_changed) for r in s.scalars(select(Record))]
     assert after == before
