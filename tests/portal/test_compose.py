@@ -39,6 +39,12 @@ def test_portal_and_worker_share_files_and_use_every_switch(compose):
     assert set(compose["volumes"]) >= {"pgdata", "esdata", "files"}
 
 
+def test_portal_counts_login_attempts_in_redis(compose):
+    env = compose["services"]["portal"]["environment"]
+    assert env["WARISAN_RATELIMIT_STORAGE_URI"] == "redis://redis:6379/1"
+    assert env["WARISAN_RATELIMIT_STORAGE_URI"] != env["WARISAN_QUEUE_URL"]
+
+
 def test_ports_published_on_loopback_only(compose):
     for service in compose["services"].values():
         for port in service.get("ports", []):
