@@ -55,6 +55,16 @@ class NotFound(WarisanError):
     status = 404
 
 
+class Withdrawn(NotFound):
+    """A record its partner withdrew from the public (``reason``: theirs, or None).
+
+    Still a :class:`NotFound` to code that only asks whether a record is there; the
+    portal answers 410 Gone with the partner's reason.
+    """
+
+    status = 410
+
+
 class Conflict(WarisanError):
     """The request conflicts with what is stored (e.g. a partner id already taken)."""
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
-from catalog.errors import NotFound
+from catalog.errors import NotFound, Withdrawn
 from catalog.models import DigitalObject, File, HarvestRun, Page, Partner, Record
 from catalog.pagetext import page_at
 
@@ -52,11 +52,22 @@ def record_counts(catalog: Catalog) -> dict[str, int]:
 
 
 def public_record(catalog: Catalog, record_id: int) -> Record:
-    """A visible record with its partner, objects and pages loaded, or :class:`NotFound`."""
+    """A visible record with its partner, objects and pages loaded.
+
+    Raises :class:`Withdrawn` (410) for a record its partner withdrew (hidden) and
+    :class:`NotFound` for an unknown id or a deleted record (a tombstone).
+    """
     with catalog.session() as s:
-        row = s.scalar(visible(select(Record).where(Record.id == record_id)))
-        if row is None:
+        row = s.get(Record, record_id)
+        if row is None or row.deleted:
             raise NotFound(f"no record {record_id}", record=record_id)
+        if row.hidden:
+            raise Withdrawn(
+                f"record {record_id} was withdrawn by {row.partner.name}",
+                record=record_id,
+                partner=row.partner.name,
+                reason=row.hidden_reason,
+            )
         for obj in row.objects:
             _ = obj.pages
         return row

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog import db, partners, queries, upsert
+from catalog import controls, db, partners, queries, upsert
 from catalog.errors import Conflict, NotFound, StoreError
 from catalog.models import Partner, RawXml, Record, utcnow
 from catalog.partners import validate_partner
@@ -137,14 +137,26 @@ class Catalog:
                 row.index_due = utcnow()
         return outcome.record_id
 
-    def set_hidden(self, record_ids: Iterable[int], hidden: bool) -> int:
+    def set_hidden(
+        self,
+        record_ids: Iterable[int],
+        hidden: bool,
+        *,
+        reason: str | None = None,
+        actor: str = "cli",
+    ) -> int:
         """Hide records from the public (or show them again); returns how many changed.
 
-        A change bumps the version and marks the record due for indexing, in the same
-        transaction.
+        Maintenance without a policy check, audited as ``actor``; the workspace uses
+        :func:`catalog.controls.withdraw` and :func:`~catalog.controls.restore`, which
+        ask the policy. Both write through :func:`catalog.controls.write_hidden`: a
+        change bumps the version, moves ``last_changed`` and marks the record due for
+        indexing, in the same transaction.
         """
         with self.session() as s:
-            return upsert.set_hidden(s, list(record_ids), hidden)
+            ids = list(record_ids)
+            rows = list(s.scalars(select(Record).where(Record.id.in_(ids)))) if ids else []
+            return len(controls.write_hidden(s, rows, hidden, reason, actor))
 
     def mark_deleted(self, partner_id: str, oai_identifiers: Iterable[str]) -> int:
         """Turn live records into tombstones (due for indexing); returns how many changed."""

@@ -1,4 +1,4 @@
-"""Record writes: idempotent upserts, tombstones and hiding, each marking what the search
+"""Record writes: idempotent upserts and tombstones, each marking what the search
 index must see (``Record.index_due``) in the same transaction.
 
 The functions take a session in a transaction (:meth:`catalog.store.Catalog.session`);
@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import enum
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
 from catalog import bulk
@@ -105,20 +105,6 @@ def mark_deleted(session: Session, partner_id: str, identifiers: list[str]) -> i
             row.deleted = True
             _changed(row, now)
             changed += 1
-    return changed
-
-
-def set_hidden(session: Session, record_ids: list[int], hidden: bool) -> int:
-    """Hide records from the public (or show them again); returns how many changed."""
-    changed = 0
-    now = utcnow()
-    for start in range(0, len(record_ids), 500):
-        result = session.execute(
-            update(Record)
-            .where(Record.id.in_(record_ids[start : start + 500]), Record.hidden != hidden)
-            .values(hidden=hidden, version=Record.version + 1, last_changed=now, index_due=now)
-        )
-        changed += result.rowcount
     return changed
 
 

@@ -30,6 +30,7 @@ COMMANDS = {
     "reindex": "search",
     "search": "search",
     "user": "user",
+    "embargo": "records",
 }
 """Top-level command name → the module of ``portal.commands`` that defines it."""
 

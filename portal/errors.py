@@ -7,7 +7,8 @@ errors itself in OAI-PMH XML, as the protocol demands.) Lower layers raise
 A workspace page asked for without a login (:class:`LoginRequired`) is sent to the login
 form with ``next=`` set to the page (a path of ours only); a refused action
 (``catalog.errors.Forbidden``, 403), a throttled login (429) and a missing or wrong CSRF
-token (400) get a translated message of their own.
+token (400) get a translated message of their own; a record withdrawn by its partner
+(``catalog.errors.Withdrawn``, 410 Gone) a page saying so, with the partner's reason.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from catalog.errors import WarisanError
+from catalog.errors import WarisanError, Withdrawn
 
 
 class LoginRequired(WarisanError):
@@ -44,6 +45,8 @@ def handle_warisan_error(exc: WarisanError):
         return jsonify(exc.to_dict()), status
     if isinstance(exc, LoginRequired):
         return _login_redirect()
+    if isinstance(exc, Withdrawn):
+        return render_template("records/withdrawn.html", error=exc), status
     message = exc.message
     if status == 403:
         message = _("You do not have permission to do this.")

@@ -1,14 +1,15 @@
 """The pipeline's jobs registered on huey; their bodies live in the libraries.
 
 :class:`Jobs` (:func:`get_jobs`) owns a huey instance built from ``QUEUE_URL``
-(SQLite file by default, Redis for ``redis://``) and four tasks, each a thin wrapper of a
+(SQLite file by default, Redis for ``redis://``) and its tasks, each a thin wrapper of a
 library job: fetch a harvested scan (:func:`harvester.scan_jobs.fetch_object_scan`),
 split an object into pages and OCR a page (:mod:`ingest.jobs`), index the records that
-are due (:func:`search.indexing.drain`). A wrapper runs its job on this process's
-services and queues what the job hands back. The catalogue is the durable state: every
-job is idempotent and :meth:`Jobs.enqueue_pending` (also every five minutes) queues again
-whatever is unfinished, so a worker killed with ``kill -9`` loses nothing. Failed jobs
-retry with exponential backoff (``OCR_RETRIES``, ``OCR_RETRY_DELAY``).
+are due (:func:`search.indexing.drain`), and every ten minutes release the embargoes
+that have ended (:func:`catalog.controls.release_embargoes`). A wrapper runs its job on
+this process's services and queues what the job hands back. The catalogue is the
+durable state: every job is idempotent and :meth:`Jobs.enqueue_pending` (also every five
+minutes) queues again whatever is unfinished, so a worker killed with ``kill -9`` loses
+nothing. Failed jobs retry with exponential backoff (``OCR_RETRIES``, ``OCR_RETRY_DELAY``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from catalog import controls
 from catalog.errors import ConfigError
 from harvester import scan_jobs
 from harvester.settings import HarvestSettings
@@ -198,8 +200,17 @@ def _register(jobs: Jobs) -> None:
     def recover_pending() -> None:
         jobs.enqueue_pending()
 
+    @huey.periodic_task(huey_package().crontab(minute="*/10"), name="release_embargoes")
+    def release_embargoes() -> int:
+        """Embargoes whose date has come end; the released records are indexed."""
+        released = controls.release_embargoes(jobs.services().catalog)
+        if released:
+            jobs.index_due()
+        return len(released)
+
     jobs.fetch_scan, jobs.ingest_object = fetch_scan, ingest_object
     jobs.ocr_page, jobs.index_due = ocr_page, index_due
+    jobs.release_embargoes = release_embargoes
 
 
 def _last_try(task) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from flask_babel import get_locale
 
-from catalog import queries
+from catalog import access, queries
 from catalog.errors import InvalidInput, NotFound, SearchError
 from catalog.pagetext import clamp_number, page_at, page_numbers
 from ingest import tiles
@@ -61,6 +61,7 @@ def record(record_id: int):
         permalink=permalink,
         json_ld=citations.json_ld_script(citations.json_ld(row, permalink, thumb_url)),
         partner_names={row.partner.id: row.partner.name},
+        embargo_until=row.embargo_until if access.under_embargo(row) else None,
     )
 
 

@@ -80,6 +80,37 @@ MATRIX: dict[str, tuple[str, object]] = {
             **{p: 200 for p in MEMBERS if p != "partner admin of B"},
         },
     ),
+    # --- workspace: partner control over their records (portal/views/workspace/records.py);
+    # POST authorization, cross-partner ids and CSRF: tests/portal/test_workspace_records.py
+    "/workspace/partners/<partner_id>/records": (
+        "/workspace/partners/rajang/records",
+        {
+            "anonymous": LOGIN,
+            "researcher": 403,
+            "partner admin of B": 403,
+            **{p: 200 for p in MEMBERS if p != "partner admin of B"},
+        },
+    ),
+    "/workspace/records/<int:record_id>": (
+        "/workspace/records/{manuscript}",
+        {
+            "anonymous": LOGIN,
+            "researcher": 403,
+            "partner admin of B": 403,
+            **{p: 200 for p in MEMBERS if p != "partner admin of B"},
+        },
+    ),
+    "/workspace/records/<int:record_id>/withdraw": (
+        "/workspace/records/{manuscript}/withdraw",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/restore": ("/workspace/records/{manuscript}/restore", 405),
+    "/workspace/records/<int:record_id>/embargo": ("/workspace/records/{manuscript}/embargo", 405),
+    "/workspace/records/<int:record_id>/embargo/lift": (
+        "/workspace/records/{manuscript}/embargo/lift",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/access": ("/workspace/records/{manuscript}/access", 405),
 }
 
 

@@ -121,3 +121,4 @@ def _policy_helpers() -> dict:
 
 # The areas of the workspace add their routes to ``bp``:
 # (one import a line, so areas can be added independently)
+from portal.views.workspace import records  # noqa: E402,F401
