@@ -1,11 +1,11 @@
-"""A partner's control over its records: withdraw and restore, embargo, access level —
-the writes behind the workspace's record pages.
+"""A partner's control over its records: withdraw and restore, embargo, access level and
+rights statement — the writes behind the workspace's record pages.
 
 Every function here:
 
 - asks :func:`catalog.policy.require` for each record with the record's *own* partner
   (:data:`~catalog.policy.Action.HIDE_RECORD` to withdraw or restore,
-  :data:`~catalog.policy.Action.PUBLISH_RECORD` for embargoes and access), before
+  :data:`~catalog.policy.Action.PUBLISH_RECORD` for embargoes, access and rights), before
   anything is written, so a refusal changes nothing;
 - writes the change, a new ``version``, ``last_changed`` (so a harvester of our OAI-PMH
   provider sees it) and ``index_due`` (so search drops or re-adds it), and an audit event
@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog import policy
+from catalog import policy, rights
 from catalog.audit import Actor, record_audit
 from catalog.errors import InvalidInput, NotFound
-from catalog.models import AccessLevel, DigitalObject, Record, utcnow
+from catalog.models import AccessLevel, DigitalObject, Record, RightsSource, utcnow
 from catalog.policy import Action, Principal
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def release_embargoes(catalog: Catalog, now: dt.datetime | None = None) -> list[
         return changed
 
 
-# -- access --------------------------------------------------------------------------
+# -- access and rights -----------------------------------------------------------------
 
 
 def set_access(
@@ -212,6 +212,33 @@ def set_access(
         obj.access = value
         _touch(row, utcnow())
         _audit(s, principal, "object.access", row, before, {"object": obj.id, "access": value})
+        return [row.id]
+
+
+def set_rights(
+    catalog: Catalog, principal: Principal, record_id: int, uri: str | None
+) -> list[int]:
+    """Choose the record's rights statement: a URI of :mod:`catalog.rights`' vocabulary
+    (else :class:`InvalidInput`), kept as ``rights_source = workspace`` so no harvest
+    overwrites it. ``uri`` None gives the record back to the harvested mapping (the URI
+    mapped from its harvested rights text, ``rights_source = harvest``). Returns
+    ``[record_id]`` or ``[]`` when nothing changed."""
+    if uri is not None and rights.statement(uri) is None:
+        raise InvalidInput(f"not a rights statement we know: {uri}", field="rights_uri")
+    with catalog.session() as s:
+        row = _records(s, [record_id], None)[0]
+        policy.require(principal, Action.PUBLISH_RECORD, row.partner_id)
+        if uri is None:
+            new_uri, source = rights.map_rights(row.rights), RightsSource.HARVEST
+        else:
+            new_uri, source = uri, RightsSource.WORKSPACE
+        names = ("rights_uri", "rights_source")
+        before = _fields(row, names)
+        if (row.rights_uri, row.rights_source or RightsSource.HARVEST) == (new_uri, source):
+            return []
+        row.rights_uri, row.rights_source = new_uri, source
+        _touch(row, utcnow())
+        _audit(s, principal, "record.rights", row, before, _fields(row, names))
         return [row.id]
 
 

@@ -17,6 +17,8 @@ from catalog.models import DigitalObject, Record, utcnow
 from catalog.records import RecordData
 
 OLD = dt.datetime(2020, 1, 1)
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+IN_COPYRIGHT = "http://rightsstatements.org/vocab/InC/1.0/"
 
 
 @pytest.fixture
@@ -156,6 +158,8 @@ def test_another_partners_admin_changes_nothing(catalog, two_partners, admin_b):
         lambda: controls.set_access(
             catalog, admin_b, a1, "metadata", object_id=two_partners["object"]
         ),
+        lambda: controls.set_rights(catalog, admin_b, a1, CC_BY),
+        lambda: controls.set_rights(catalog, admin_b, a1, None),
     ]
     for attempt in refused:
         with pytest.raises(Forbidden):
@@ -259,3 +263,26 @@ def test_the_store_hides_through_the_same_writer_and_audits(catalog, two_partner
     assert row.hidden_reason == "maintenance" and row.hidden_at is not None
     (event,) = _events(catalog, "record.withdraw")
     assert event.actor == "cli"
+
+
+def test_rights_chosen_in_the_workspace_and_given_back_to_the_harvest(
+    catalog, two_partners, curator_a
+):
+    a1 = two_partners["a"][0]
+    with catalog.session() as s:
+        s.get(Record, a1).rights = "Hak cipta dilindungi"
+    assert controls.set_rights(catalog, curator_a, a1, CC_BY) == [a1]
+    row = _assert_changed(catalog, a1)
+    assert (row.rights_uri, row.rights_source) == (CC_BY, "workspace")
+    (event,) = _events(catalog, "record.rights")
+    assert event.before == {"rights_uri": None, "rights_source": None}
+    assert event.after == {"rights_uri": CC_BY, "rights_source": "workspace"}
+    assert controls.set_rights(catalog, curator_a, a1, CC_BY) == []
+    assert controls.set_rights(catalog, curator_a, a1, None) == [a1]
+    row = _row(catalog, a1)
+    assert (row.rights_uri, row.rights_source) == (IN_COPYRIGHT, "harvest")
+    before = _snapshot(catalog)
+    for bad in ("https://creativecommons.org/licenses/by/3.0/", "CC BY 4.0", "javascript:x"):
+        with pytest.raises(InvalidInput):
+            controls.set_rights(catalog, curator_a, a1, bad)
+    assert _snapshot(catalog) == before

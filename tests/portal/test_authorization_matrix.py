@@ -111,6 +111,7 @@ MATRIX: dict[str, tuple[str, object]] = {
         405,
     ),
     "/workspace/records/<int:record_id>/access": ("/workspace/records/{manuscript}/access", 405),
+    "/workspace/records/<int:record_id>/rights": ("/workspace/records/{manuscript}/rights", 405),
 }
 
 

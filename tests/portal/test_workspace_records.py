@@ -21,6 +21,7 @@ from tests.support.web import csrf_token, log_in, make_user
 
 OAI = {"o": "http://www.openarchives.org/OAI/2.0/"}
 OLD = dt.datetime(2020, 1, 1)
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 HOSTILE = '<script>alert("x")</script> <b>ahli waris</b>'
 
 
@@ -208,6 +209,7 @@ def test_another_partners_admin_changes_nothing(app, library, admin_b):
         (f"/workspace/records/{a}/embargo", {"until": "2999-01-01"}, 403),
         (f"/workspace/records/{a}/embargo/lift", {}, 403),
         (f"/workspace/records/{a}/access", {"level": "metadata"}, 403),
+        (f"/workspace/records/{a}/rights", {"uri": CC_BY}, 403),
         (
             f"/workspace/records/{a}/access",
             {"level": "metadata", "object": library.object_id},
@@ -321,3 +323,26 @@ def test_access_levels_of_the_record_and_an_object(app, library, curator):
 def test_the_partner_page_links_the_records_section(app, library, curator):
     page = curator.get("/workspace/partners/rajang/")
     assert 'href="/workspace/partners/rajang/records"' in page.text
+
+
+def test_rights_chosen_from_the_list(app, library, curator):
+    page = f"/workspace/records/{library.manuscript}"
+    form = html.fromstring(curator.get(page).data)
+    offered = form.xpath('//select[@name="uri"]/option/@value')
+    assert "" in offered and CC_BY in offered
+    assert _post(curator, f"{page}/rights", {"uri": CC_BY}, page).status_code == 302
+    shown = curator.get(page).text
+    assert "The rights statement was saved." in shown and "CC BY 4.0" in shown
+    with app.app_context(), get_services().catalog.session() as s:
+        row = s.get(Record, library.manuscript)
+        assert (row.rights_uri, row.rights_source) == (CC_BY, "workspace")
+    before = _state(app)
+    bad = _post(curator, f"{page}/rights", {"uri": "https://example.org/mine"}, page)
+    assert bad.status_code == 400
+    assert _state(app) == before
+    assert _post(curator, f"{page}/rights", {"uri": ""}, page).status_code == 302
+    with app.app_context(), get_services().catalog.session() as s:
+        row = s.get(Record, library.manuscript)
+        # "Domain publik" in the library maps to the Public Domain Mark
+        assert row.rights_source == "harvest"
+        assert row.rights_uri == "https://creativecommons.org/publicdomain/mark/1.0/"

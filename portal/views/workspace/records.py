@@ -1,5 +1,5 @@
 """The workspace's record pages: a partner's records in every state, and one record's
-controls (withdraw/restore, embargo, access level).
+controls (withdraw/restore, embargo, access level, rights statement).
 
 Pages need :data:`~catalog.policy.Action.VIEW_WORKSPACE` on the record's own partner;
 each POST goes to :mod:`catalog.controls`, which asks the policy again per record with
@@ -14,15 +14,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SubmitField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from catalog import access, controls, policy
+from catalog import access, controls, policy, rights
 from catalog import workspace_queries as wq
 from catalog.errors import InvalidInput
 from catalog.models import AccessLevel, utcnow
@@ -87,6 +87,11 @@ class EmbargoForm(FlaskForm):
 class AccessForm(FlaskForm):
     level = RadioField(_l("Access"), validators=[Optional()])
     submit = SubmitField(_l("Save the access level"))
+
+
+class RightsForm(FlaskForm):
+    uri = SelectField(_l("Rights statement"))
+    submit = SubmitField(_l("Save the rights statement"))
 
 
 # -- a partner's records ---------------------------------------------------------------
@@ -226,6 +231,22 @@ def record_access(record_id: int):
     )
 
 
+@bp.post("/records/<int:record_id>/rights")
+@login_required
+def record_rights(record_id: int):
+    form = RightsForm()
+    form.uri.choices = _rights_choices()
+    if not form.validate_on_submit():
+        return _record_page(record_id, rights_form=form, status=400)
+    uri = form.uri.data or None
+    return _act(
+        record_id,
+        lambda c, p: controls.set_rights(c, p, record_id, uri),
+        _("The rights statement was saved."),
+        rights_form=form,
+    )
+
+
 def _button(record_id: int, change, message: str):
     if not ActionForm().validate_on_submit():  # the CSRF token
         return _record_page(record_id, status=400, problem=_("This form has expired."))
@@ -250,6 +271,8 @@ def _record_page(record_id: int, status: int = 200, problem: str = "", **forms):
     policy.require(principal, policy.Action.VIEW_WORKSPACE, row.partner_id)
     access_form = AccessForm(level=row.access)
     access_form.level.choices = [(str(level), name) for level, name in ACCESS_NAMES.items()]
+    rights_form = forms.get("rights_form") or RightsForm(uri=_workspace_uri(row))
+    rights_form.uri.choices = _rights_choices()
     return render_template(
         "workspace/record.html",
         record=row,
@@ -258,6 +281,9 @@ def _record_page(record_id: int, status: int = 200, problem: str = "", **forms):
         action_form=ActionForm(),
         access_form=access_form,
         access_names=ACCESS_NAMES,
+        rights_form=rights_form,
+        rights_now=rights.statement(row.rights_uri),
+        lang=str(get_locale()),
         under_embargo=access.under_embargo(row),
         problem=problem,
         may_hide=policy.may(principal, policy.Action.HIDE_RECORD, row.partner_id),
@@ -266,6 +292,17 @@ def _record_page(record_id: int, status: int = 200, problem: str = "", **forms):
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+
+def _rights_choices() -> list[tuple[str, str]]:
+    language = get_locale()
+    return [("", _("As harvested from the partner's feed"))] + [
+        (s.uri, f"{s.code} · {s.label(language)}") for s in rights.STATEMENTS
+    ]
+
+
+def _workspace_uri(row) -> str:
+    return row.rights_uri or "" if row.rights_source == "workspace" else ""
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -299,5 +336,6 @@ def _problem(exc: InvalidInput) -> str:
         "records": _("Choose at least one record (at most %(max)d).", max=500),
         "embargo_until": _("The date must be in the future."),
         "access": _("Choose an access level."),
+        "rights_uri": _("Choose a rights statement from the list."),
     }
     return messages.get(exc.fields.get("field"), exc.message)
