@@ -9,10 +9,13 @@ changed fields only, never a password or its hash.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catalog.account_models import AuditEvent, User
@@ -72,6 +75,44 @@ def record_audit(
     return event
 
 
+@dataclasses.dataclass(frozen=True)
+class AuditFilter:
+    """Which audit events to list. ``actor`` matches part of the actor's label (any
+    case); ``since`` is inclusive, ``until`` exclusive; None means "any"."""
+
+    partner_id: str | None = None
+    actor_id: int | None = None
+    actor: str | None = None
+    action: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditPage:
+    """One page of audit events (newest first), of ``total`` matching."""
+
+    events: list[AuditEvent]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldChange:
+    """One field of an event as text: its value before and after ("" when absent)."""
+
+    field: str
+    before: str
+    after: str
+
+
 def audit_events(
     catalog: Catalog,
     *,
@@ -87,18 +128,85 @@ def audit_events(
     Who may see which events is the policy's question (:data:`Action.VIEW_AUDIT`),
     asked by the caller; this function filters, it does not authorise.
     """
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if partner_id is not None:
-        query = query.where(AuditEvent.partner_id == partner_id)
-    if actor_id is not None:
-        query = query.where(AuditEvent.actor_id == actor_id)
-    if action is not None:
-        query = query.where(AuditEvent.action == action)
-    if target is not None:
-        query = query.where(
-            AuditEvent.target_type == target[0], AuditEvent.target_id == str(target[1])
-        )
-    if since is not None:
-        query = query.where(AuditEvent.at >= since)
+    filters = AuditFilter(
+        partner_id=partner_id,
+        actor_id=actor_id,
+        action=action,
+        target_type=None if target is None else target[0],
+        target_id=None if target is None else str(target[1]),
+        since=since,
+    )
+    return audit_page(catalog, filters, per_page=limit).events
+
+
+def audit_page(
+    catalog: Catalog, filters: AuditFilter, *, page: int = 1, per_page: int = 50
+) -> AuditPage:
+    """Page ``page`` (from 1) of the events ``filters`` select, newest first, with the
+    total. Like :func:`audit_events` it filters and does not authorise: a partner's
+    log is ``AuditFilter(partner_id=…)`` after the caller asked the policy."""
+    page, per_page = max(1, page), max(1, per_page)
+    conditions = _conditions(filters)
     with catalog.session() as s:
-        return list(s.scalars(query.limit(limit)))
+        total = s.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0
+        query = (
+            select(AuditEvent)
+            .where(*conditions)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        return AuditPage(list(s.scalars(query)), total, page, per_page)
+
+
+def audit_choices(catalog: Catalog, partner_id: str | None = None) -> dict[str, list[str]]:
+    """The distinct ``action``, ``target_type`` and ``partner_id`` values in the log
+    (of one partner's events when ``partner_id`` is given), sorted: filter menus."""
+    scope = [] if partner_id is None else [AuditEvent.partner_id == partner_id]
+    out = {}
+    with catalog.session() as s:
+        for name in ("action", "target_type", "partner_id"):
+            column = getattr(AuditEvent, name)
+            values = s.scalars(select(column).where(*scope, column.is_not(None)).distinct())
+            out[name] = sorted(values)
+    return out
+
+
+def changes(event: AuditEvent) -> list[FieldChange]:
+    """The fields of ``event`` with their values before and after, as text, sorted by
+    field (a value that is not text is shown as JSON)."""
+    before, after = event.before or {}, event.after or {}
+    return [
+        FieldChange(key, _as_text(before.get(key)), _as_text(after.get(key)))
+        for key in sorted(before.keys() | after.keys())
+    ]
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _conditions(filters: AuditFilter) -> list:
+    conditions = []
+    if filters.partner_id is not None:
+        conditions.append(AuditEvent.partner_id == filters.partner_id)
+    if filters.actor_id is not None:
+        conditions.append(AuditEvent.actor_id == filters.actor_id)
+    if filters.actor:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", filters.actor.lower()) + "%"
+        conditions.append(func.lower(AuditEvent.actor).like(pattern, escape="\\"))
+    if filters.action:
+        conditions.append(AuditEvent.action == filters.action)
+    if filters.target_type:
+        conditions.append(AuditEvent.target_type == filters.target_type)
+    if filters.target_id:
+        conditions.append(AuditEvent.target_id == filters.target_id)
+    if filters.since is not None:
+        conditions.append(AuditEvent.at >= filters.since)
+    if filters.until is not None:
+        conditions.append(AuditEvent.at < filters.until)
+    return conditions

@@ -1,15 +1,25 @@
-"""Partner registration: which ids, countries, kinds and feed settings are acceptable."""
+"""Partner registration: which ids, countries, kinds and feed settings are acceptable.
+
+The Session functions (:func:`add_partner`, :func:`update_partner`) do the work inside
+a caller's transaction; :func:`register_partner` and :func:`change_partner` are the
+audited versions people use (the CLI, the workspace), each one transaction writing one
+audit event with the fields set or changed.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.audit import Actor, record_audit
 from catalog.errors import Conflict, InvalidInput, NotFound
 from catalog.models import INSTITUTION_TYPES, Partner
+
+if TYPE_CHECKING:
+    from catalog.store import Catalog
 
 PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -59,6 +69,48 @@ def update_partner(session: Session, partner_id: str, fields: dict[str, Any]) ->
     for key, value in fields.items():
         setattr(partner, key, value)
     return partner
+
+
+def register_partner(
+    catalog: Catalog, partner_id: str, fields: dict[str, Any], actor: Actor
+) -> Partner:
+    """Register a partner and audit it (``partner.create``, the fields given as
+    ``after``); :class:`InvalidInput` or :class:`Conflict` as :func:`add_partner`."""
+    with catalog.session() as s:
+        partner = add_partner(s, partner_id, fields)
+        after = {key: value for key, value in fields.items() if value not in (None, "", [])}
+        record_audit(
+            s, actor, "partner.create", ("partner", partner_id), None, after, partner_id=partner_id
+        )
+        return partner
+
+
+def change_partner(
+    catalog: Catalog, partner_id: str, fields: dict[str, Any], actor: Actor
+) -> dict[str, tuple[Any, Any]]:
+    """Change some columns of a partner and audit it (``partner.update``, the changed
+    columns only, before and after); returns ``{column: (before, after)}``, empty when
+    nothing changed (and then nothing is audited)."""
+    with catalog.session() as s:
+        partner = get_partner(s, partner_id)
+        changed = {
+            key: (getattr(partner, key), value)
+            for key, value in fields.items()
+            if getattr(partner, key) != value
+        }
+        if not changed:
+            return {}
+        update_partner(s, partner_id, {key: new for key, (_old, new) in changed.items()})
+        record_audit(
+            s,
+            actor,
+            "partner.update",
+            ("partner", partner_id),
+            {key: old for key, (old, _new) in changed.items()},
+            {key: new for key, (_old, new) in changed.items()},
+            partner_id=partner_id,
+        )
+        return changed
 
 
 def get_partner(session: Session, partner_id: str) -> Partner:

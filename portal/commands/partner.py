@@ -1,4 +1,7 @@
-"""``warisan partner``: register and inspect partner institutions."""
+"""``warisan partner``: register, change and inspect partner institutions.
+
+Every change is audited with the actor ``cli`` (:mod:`catalog.partners`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,13 @@ import json
 import click
 from flask.cli import AppGroup
 
+from catalog import partners
 from catalog.models import INSTITUTION_TYPES
 from portal.services import get_services
 
-group = AppGroup("partner", help="Register and inspect partner institutions.")
+ACTOR = "cli"
+
+group = AppGroup("partner", help="Register, change and inspect partner institutions.")
 
 
 @group.command("add")
@@ -55,8 +61,33 @@ def add(partner_id: str, **fields) -> None:
     fields["sets"] = list(fields["sets"])
     fields["scan_hosts"] = list(fields["scan_hosts"])
     fields["country"] = (fields["country"] or "").upper()
-    get_services().catalog.add_partner(partner_id, **fields)
+    partners.register_partner(get_services().catalog, partner_id, fields, ACTOR)
     click.echo(f"Partner {partner_id} registered.")
+
+
+@group.command("update")
+@click.argument("partner_id")
+@click.option("--name", help="Institution name.")
+@click.option("--country", help="ISO 3166-1 alpha-2 code: MY, ID, BN…")
+@click.option("--region", help="Province or state.")
+@click.option("--url", "oai_url", help="OAI-PMH base URL of the partner's feed.")
+@click.option("--prefix", "metadata_prefix", help="Metadata format to harvest.")
+@click.option("--type", "institution_type", type=click.Choice(INSTITUTION_TYPES))
+@click.option("--delay", "politeness_delay", type=float, help="Seconds between requests.")
+@click.option("--website", help="The partner's home page.")
+@click.option("--active/--inactive", default=None, help="Harvest the partner, or pause it.")
+def update(partner_id: str, **options) -> None:
+    """Change the registration of partner PARTNER_ID (only the options given)."""
+    fields = {key: value for key, value in options.items() if value is not None}
+    if "country" in fields:
+        fields["country"] = fields["country"].upper()
+    if not fields:
+        raise click.UsageError("give at least one option to change")
+    changed = partners.change_partner(get_services().catalog, partner_id, fields, ACTOR)
+    if not changed:
+        click.echo(f"Partner {partner_id} unchanged.")
+        return
+    click.echo(f"Partner {partner_id} updated: {', '.join(sorted(changed))}.")
 
 
 @group.command("list")

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from flask_babel import get_locale
 
-from catalog import access, queries
+from catalog import access, profiles, queries
 from catalog.errors import InvalidInput, NotFound, SearchError
 from catalog.pagetext import clamp_number, page_at, page_numbers
 from ingest import tiles
@@ -79,9 +79,12 @@ def cite(record_id: int, fmt: str):
 
 @bp.get("/files/<sha256>")
 def file(sha256: str):
-    """A page image or derivative: content-addressed, so cached forever (ETag = sha256)."""
+    """A page image or derivative, or a partner's logo (public to all): content-addressed,
+    so cached forever (ETag = sha256)."""
     services = get_services()
-    row = queries.public_file(services.catalog, sha256)
+    row = profiles.public_logo(services.catalog, sha256) or queries.public_file(
+        services.catalog, sha256
+    )
     path = services.files.path(sha256)
     if not path.is_file():
         raise NotFound(f"file {sha256} is missing from the file store", sha256=sha256)

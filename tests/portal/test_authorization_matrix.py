@@ -112,6 +112,33 @@ MATRIX: dict[str, tuple[str, object]] = {
     ),
     "/workspace/records/<int:record_id>/access": ("/workspace/records/{manuscript}/access", 405),
     "/workspace/records/<int:record_id>/rights": ("/workspace/records/{manuscript}/rights", 405),
+    # --- profile: partner profiles and the audit log (tests/portal/profile/) -------------
+    "/workspace/partners/<partner_id>/profile": (
+        "/workspace/partners/rajang/profile",
+        {
+            "anonymous": LOGIN,
+            **{p: 403 for p in PRINCIPALS[1:]},
+            "partner admin of A": 200,
+            "consortium admin": 200,
+        },
+    ),
+    "/workspace/partners/<partner_id>/profile/logo": (
+        "/workspace/partners/rajang/profile/logo",
+        405,  # POST only (tests/portal/profile/test_profile.py)
+    ),
+    "/workspace/partners/<partner_id>/audit": (
+        "/workspace/partners/rajang/audit",
+        {
+            "anonymous": LOGIN,
+            **{p: 403 for p in PRINCIPALS[1:]},
+            "partner admin of A": 200,
+            "consortium admin": 200,
+        },
+    ),
+    "/workspace/audit": (
+        "/workspace/audit",
+        {"anonymous": LOGIN, **{p: 403 for p in PRINCIPALS[1:]}, "consortium admin": 200},
+    ),
 }
 
 
