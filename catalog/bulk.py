@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from catalog.models import RawXml, Record, utcnow
+from catalog.models import RawXml, Record, RightsSource, utcnow
 from catalog.records import JSON_FIELDS, RECORD_FIELDS, RecordData
 
 
@@ -73,6 +73,7 @@ def new_values(partner_id: str, item: RecordData, raw_id: int | None, now: dt.da
         "first_harvested": now,
         "last_changed": now,
         "index_due": now,
+        "rights_source": RightsSource.HARVEST.value if item.rights_uri else None,
         **columns,
     }
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from catalog import normalise
 from catalog.models import RECORD_TYPES
+from catalog.rights import map_rights
 
 DESCRIPTIVE_FIELDS = (
     "title",
@@ -30,6 +31,7 @@ DESCRIPTIVE_FIELDS = (
     "type",
     "languages",
     "rights",
+    "rights_uri",
     "identifiers",
     "source_url",
 )
@@ -67,6 +69,8 @@ class RecordData:
     one. ``languages`` holds ISO 639-3 codes, ``type`` a value of
     :data:`catalog.models.RECORD_TYPES`. ``datestamp`` is the OAI datestamp (naive UTC)
     or None when the feed gives none. ``raw_xml`` is the record's XML as received.
+    ``rights`` is the first rights text; ``rights_uri`` the statement they all map to
+    (:func:`catalog.rights.map_rights`), or None.
     """
 
     oai_identifier: str
@@ -83,6 +87,7 @@ class RecordData:
     type: str = "other"
     languages: tuple[str, ...] = ()
     rights: str | None = None
+    rights_uri: str | None = None
     identifiers: tuple[str, ...] = ()
     source_url: str | None = None
     scan_urls: tuple[str, ...] = ()
@@ -178,7 +183,10 @@ def normalised_record(
     ``other`` when types were given but none was recognised) a type of
     :data:`~catalog.models.RECORD_TYPES`. ``links`` and ``scans`` are URLs: scans and
     links naming an image or a PDF become ``scan_urls``, the first other link the
-    ``source_url``. ``identifiers`` that are URLs are dropped.
+    ``source_url``. ``identifiers`` that are URLs are dropped. ``rights`` keeps its first
+    text; ``rights_uri`` is what all of them together map to unambiguously
+    (:func:`catalog.rights.map_rights`: "info:eu-repo/…/openAccess", a licence URL and
+    its name map to that licence), else None.
 
     ``feed`` is the header of a harvested record (identifier, datestamp, sets, raw XML);
     without it the record is an upload (no OAI identifier). ``quality_flags`` are
@@ -227,6 +235,7 @@ def normalised_record(
         type=kind,
         languages=codes,
         rights=rights_values[0] if rights_values else None,
+        rights_uri=map_rights("\n".join(rights_values)),
         identifiers=normalise.unique([i for i in identifiers if not is_url(i)]),
         source_url=link_urls[0] if link_urls else None,
         scan_urls=scan_urls,

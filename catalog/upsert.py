@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from catalog import bulk
 from catalog.errors import NotFound
-from catalog.models import Partner, Record, utcnow
+from catalog.models import Partner, Record, RightsSource, utcnow
 from catalog.records import RecordData
 
 
@@ -151,7 +151,7 @@ def _upsert_distinct(
 def _apply(
     session: Session, partner_id: str, row: Record | None, item: RecordData, raw_id: int | None
 ) -> tuple[UpsertAction, Record]:
-    columns = item.column_values()
+    columns = harvested_rights(item.column_values(), row)
     digest = item.content_hash()
     now = utcnow()
     if row is None:
@@ -190,6 +190,19 @@ def _apply(
     row.content_hash = digest
     _changed(row, now)
     return UPDATED, row
+
+
+def harvested_rights(columns: dict, row: Record | None) -> dict:
+    """``columns`` (of :meth:`RecordData.column_values`) with the rights statement an
+    incoming record may set: its mapped ``rights_uri`` with ``rights_source`` harvest
+    (None when nothing mapped) — unless the stored ``row``'s statement was chosen in the
+    workspace, which no harvest changes (both columns are left out then)."""
+    if row is not None and row.rights_source == RightsSource.WORKSPACE:
+        columns.pop("rights_uri", None)
+        columns.pop("rights_source", None)
+    else:
+        columns["rights_source"] = RightsSource.HARVEST if columns.get("rights_uri") else None
+    return columns
 
 
 def _changed(row: Record, now: dt.datetime) -> None:

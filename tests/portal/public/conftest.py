@@ -99,6 +99,7 @@ def build_library(app) -> Library:
                     type="manuscript",
                     languages=("msa",),
                     rights="Domain publik",
+                    rights_uri="https://creativecommons.org/publicdomain/mark/1.0/",
                     identifiers=("ML 112",),
                     source_url="https://pustaka-rajang.example/item/1",
                     scan_urls=("https://pustaka-rajang.example/scans/ml112-p1.png",),
