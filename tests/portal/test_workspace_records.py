@@ -346,3 +346,25 @@ def test_rights_chosen_from_the_list(app, library, curator):
         # "Domain publik" in the library maps to the Public Domain Mark
         assert row.rights_source == "harvest"
         assert row.rights_uri == "https://creativecommons.org/publicdomain/mark/1.0/"
+
+
+def test_the_queue_releases_ended_embargoes_every_ten_minutes(app, library):
+    from portal.foreground import run_queue
+    from portal.tasks import get_jobs
+
+    app.config["QUEUE_URL"] = "memory://"
+    rid = library.manuscript
+    with app.app_context():
+        jobs = get_jobs()
+        names = {t.name for t in jobs.huey.read_periodic(dt.datetime(2026, 1, 1, 12, 10))}
+        assert "release_embargoes" in names
+        assert "release_embargoes" not in {
+            t.name for t in jobs.huey.read_periodic(dt.datetime(2026, 1, 1, 12, 15))
+        }
+        with get_services().catalog.session() as s:
+            s.get(Record, rid).embargo_until = utcnow() - dt.timedelta(seconds=1)
+        assert jobs.release_embargoes.call_local() == 1
+        assert run_queue(jobs) == 1  # the indexer it queued
+        with get_services().catalog.session() as s:
+            row = s.get(Record, rid)
+            assert row.embargo_until is None and row.index_due is None
