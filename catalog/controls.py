@@ -220,21 +220,24 @@ def set_rights(
 ) -> list[int]:
     """Choose the record's rights statement: a URI of :mod:`catalog.rights`' vocabulary
     (else :class:`InvalidInput`), kept as ``rights_source = workspace`` so no harvest
-    overwrites it. ``uri`` None gives the record back to the harvested mapping (the URI
-    mapped from its harvested rights text, ``rights_source = harvest``). Returns
-    ``[record_id]`` or ``[]`` when nothing changed."""
+    overwrites it. ``uri`` None gives the record back to the harvest: the URI its stored
+    rights text maps to (:func:`catalog.rights.map_rights`, ``rights_source = harvest``,
+    both None when nothing maps, as :func:`catalog.upsert.harvested_rights` stores
+    them), which the next harvest of a changed record maps again from all its rights
+    values. Returns ``[record_id]`` or ``[]`` when nothing changed."""
     if uri is not None and rights.statement(uri) is None:
         raise InvalidInput(f"not a rights statement we know: {uri}", field="rights_uri")
     with catalog.session() as s:
         row = _records(s, [record_id], None)[0]
         policy.require(principal, Action.PUBLISH_RECORD, row.partner_id)
         if uri is None:
-            new_uri, source = rights.map_rights(row.rights), RightsSource.HARVEST
+            new_uri = rights.map_rights(row.rights)
+            source = RightsSource.HARVEST if new_uri else None
         else:
             new_uri, source = uri, RightsSource.WORKSPACE
         names = ("rights_uri", "rights_source")
         before = _fields(row, names)
-        if (row.rights_uri, row.rights_source or RightsSource.HARVEST) == (new_uri, source):
+        if (row.rights_uri, row.rights_source) == (new_uri, source):
             return []
         row.rights_uri, row.rights_source = new_uri, source
         _touch(row, utcnow())
