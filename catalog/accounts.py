@@ -11,6 +11,8 @@ audited or put in an error message.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -58,9 +60,9 @@ def create_user(
     bad email, name, password or role; :class:`NotFound` for an unknown partner.
     """
     email = normalise_email(email)
-    name = _display_name(display_name)
+    name = checked_display_name(display_name)
     if role is not None:
-        role = _checked_scope(role, partner_id)
+        role = checked_scope(role, partner_id)
     password_hash = passwords.hash_password(password) if password is not None else None
     with catalog.session() as s:
         if s.scalar(select(User.id).where(User.email == email)) is not None:
@@ -72,7 +74,7 @@ def create_user(
         after = {**_state(user), "password_set": password_hash is not None}
         record_audit(s, actor, "user.create", ("user", user.id), None, after)
         if role is not None:
-            _grant(s, user, role, partner_id, actor)
+            grant_in_session(s, user, role, partner_id, actor)
     return user
 
 
@@ -179,9 +181,9 @@ def add_membership(
     for every other role). :class:`InvalidInput` for an unknown role or a wrong
     partner scope, :class:`NotFound` for an unknown user or partner, :class:`Conflict`
     when they already hold it."""
-    role = _checked_scope(role, partner_id)
+    role = checked_scope(role, partner_id)
     with catalog.session() as s:
-        membership = _grant(s, _user(s, user_id), role, partner_id, actor)
+        membership = grant_in_session(s, _user(s, user_id), role, partner_id, actor)
     return membership
 
 
@@ -210,6 +212,77 @@ def remove_membership(
         before = {"role": str(role), "partner": partner_id}
         record_audit(
             s, actor, "membership.remove", ("user", user.id), before, None, partner_id=partner_id
+        )
+    return True
+
+
+@dataclasses.dataclass(frozen=True)
+class Member:
+    """One role of one user at a partner, as the members page lists it."""
+
+    user_id: int
+    email: str
+    display_name: str | None
+    active: bool
+    role: Role
+    since: dt.datetime
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email
+
+
+def partner_members(catalog: Catalog, partner_id: str) -> list[Member]:
+    """Everyone holding a role at ``partner_id``: one entry per role, by email then role."""
+    query = (
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.partner_id == partner_id)
+        .order_by(User.email, Membership.role)
+    )
+    with catalog.session() as s:
+        return [
+            Member(user.id, user.email, user.display_name, user.active, Role(m.role), m.created_at)
+            for user, m in s.execute(query)
+        ]
+
+
+def change_role(
+    catalog: Catalog,
+    user_id: int,
+    partner_id: str,
+    role: Role | str,
+    new_role: Role | str,
+    *,
+    actor: Actor,
+) -> bool:
+    """Replace the user's ``role`` at ``partner_id`` by ``new_role`` (both partner
+    roles), in one transaction; False when nothing changes (the same role).
+
+    :class:`NotFound` when the user does not hold ``role`` there, :class:`Conflict` when
+    they already hold ``new_role``, :class:`InvalidInput` for a role that has no partner
+    (consortium admin) or an unknown one.
+    """
+    role = checked_scope(role, partner_id)
+    new_role = checked_scope(new_role, partner_id)
+    if role is new_role:
+        return False
+    with catalog.session() as s:
+        user = _user(s, user_id)
+        membership = _membership(s, user.id, role, partner_id)
+        if membership is None:
+            raise NotFound(f"{user.email} is not {role} of {partner_id}", user=str(user.id))
+        if _membership(s, user.id, new_role, partner_id) is not None:
+            raise Conflict(f"{user.email} is already {new_role} of {partner_id}", email=user.email)
+        membership.role = str(new_role)
+        record_audit(
+            s,
+            actor,
+            "membership.change",
+            ("user", user.id),
+            {"role": str(role), "partner": partner_id},
+            {"role": str(new_role), "partner": partner_id},
+            partner_id=partner_id,
         )
     return True
 
@@ -286,7 +359,12 @@ def _keep_a_consortium_admin(session: Session, leaving_user_id: int) -> None:
         )
 
 
-def _checked_scope(role: Role | str, partner_id: str | None) -> Role:
+def holds_role(session: Session, user_id: int, role: Role, partner_id: str | None) -> bool:
+    """Whether the user holds ``role`` at ``partner_id`` (None: consortium-wide)."""
+    return _membership(session, user_id, role, partner_id) is not None
+
+
+def checked_scope(role: Role | str, partner_id: str | None) -> Role:
     """``role`` as a :class:`Role`, or :class:`InvalidInput` when it is unknown or has a
     partner it must not have (consortium admin) or lacks the one it needs (others)."""
     role = _role(role)
@@ -300,9 +378,13 @@ def _checked_scope(role: Role | str, partner_id: str | None) -> Role:
     return role
 
 
-def _grant(
+def grant_in_session(
     session: Session, user: User, role: Role, partner_id: str | None, actor: Actor
 ) -> Membership:
+    """Give ``user`` a checked ``role`` (:func:`checked_scope`) in the caller's
+    ``session``, audited there: for catalogue modules that change more in the same
+    transaction (accepting an invitation). :class:`NotFound` for an unknown partner,
+    :class:`Conflict` when the user already holds the role."""
     if partner_id is not None and session.get(Partner, partner_id) is None:
         raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
     if _membership(session, user.id, role, partner_id) is not None:
@@ -329,7 +411,9 @@ def _role(role: Role | str) -> Role:
         ) from None
 
 
-def _display_name(name: str | None) -> str | None:
+def checked_display_name(name: str | None) -> str | None:
+    """``name`` trimmed (None when empty); :class:`InvalidInput` when too long or when
+    it holds control characters."""
     if name is None:
         return None
     name = name.strip()

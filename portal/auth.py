@@ -15,7 +15,8 @@ Contracts:
   token — carries over.
 - Login attempts that fail are counted per typed e-mail address
   (``LOGIN_LIMIT_PER_ACCOUNT``) and per client address (``LOGIN_LIMIT_PER_ADDRESS``) in
-  ``RATELIMIT_STORAGE_URI``; past either limit the login answers 429.
+  ``RATELIMIT_STORAGE_URI``; past either limit the login answers 429. Password-reset
+  requests are counted the same way, every one (``RESET_LIMIT_PER_*``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from portal.errors import LoginRequired
 from portal.services import get_services
 
 LOGIN_ENDPOINT = "workspace.login"
+RESET_ENDPOINT = "workspace.forgot_password"
+PASSWORD_ENDPOINT = "workspace.change_password"  # noqa: S105 - an endpoint name
 KEPT_ACROSS_LOGIN = ("lang",)
 
 
@@ -103,30 +106,58 @@ def end_session() -> None:
     _clear_session()
 
 
-def _typed_email() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
+def _typed_email(prefix: str = "login-account:"):
+    def key() -> str:
+        return prefix + (request.form.get("email") or "").strip().lower()
+
+    return key
 
 
 def _failed(response) -> bool:
-    """A login attempt counts against the limits unless it logged someone in."""
+    """An attempt (a login, a password change) counts against the limits unless it
+    went through (a redirect)."""
     return response.status_code != 302
 
 
-def _throttle_login(app: Flask, limiter: Limiter) -> None:
-    """Wrap the login view in the two limits (they are read from the config per request)."""
-    view = app.view_functions[LOGIN_ENDPOINT]
+def _own_account() -> str:
+    user = getattr(current_user, "user", None)
+    return f"password-change:{user.id if user is not None else ''}"
+
+
+THROTTLED = {
+    LOGIN_ENDPOINT: (
+        (
+            ("LOGIN_LIMIT_PER_ACCOUNT", _typed_email()),
+            ("LOGIN_LIMIT_PER_ADDRESS", get_remote_address),
+        ),
+        _failed,
+    ),
+    RESET_ENDPOINT: (
+        (
+            ("RESET_LIMIT_PER_ACCOUNT", _typed_email("reset-account:")),
+            ("RESET_LIMIT_PER_ADDRESS", get_remote_address),
+        ),
+        None,
+    ),
+    PASSWORD_ENDPOINT: ((("LOGIN_LIMIT_PER_ACCOUNT", _own_account),), _failed),
+}
+"""Endpoint → ((setting naming a rate, key of what is counted), which POSTs count:
+None for every one)."""
+
+
+def _throttle(app: Flask, limiter: Limiter, endpoint: str) -> None:
+    """Wrap ``endpoint``'s POSTs in its limits (read from the config per request)."""
+    limits, deduct_when = THROTTLED[endpoint]
+    view = app.view_functions[endpoint]
     config = app.config
-    for setting, key in (
-        ("LOGIN_LIMIT_PER_ACCOUNT", _typed_email),
-        ("LOGIN_LIMIT_PER_ADDRESS", get_remote_address),
-    ):
+    for setting, key in limits:
         view = limiter.limit(
             lambda setting=setting: config[setting],
             key_func=key,
             methods=["POST"],
-            deduct_when=_failed,
+            deduct_when=deduct_when,
         )(view)
-    app.view_functions[LOGIN_ENDPOINT] = view
+    app.view_functions[endpoint] = view
 
 
 def init_app(app: Flask) -> None:
@@ -148,4 +179,5 @@ def init_app(app: Flask) -> None:
             setting="RATELIMIT_STORAGE_URI",
         ) from exc
     app.extensions["warisan.limiter"] = limiter
-    _throttle_login(app, limiter)
+    for endpoint in THROTTLED:
+        _throttle(app, limiter, endpoint)

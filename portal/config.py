@@ -200,3 +200,30 @@ OAI_PAGE_SIZE = 100
 
 OAI_TOKEN_TTL = 86400
 """Seconds an OAI-PMH resumption token stays valid (its ``expirationDate``)."""
+
+# --- mail and joining -------------------------------------------------------------------
+
+MAIL_URL = "smtp://localhost:25"
+"""SMTP server that sends invitations and password-reset links: ``smtp://host:port``
+(plain, e.g. a local relay), ``smtp+starttls://user:password@host:587`` or
+``smtps://user:password@host:465`` (user and password percent-encoded)."""
+
+MAIL_FROM = "Warisan <noreply@warisan.example>"
+"""Sender (``From:``) of the portal's mail. Use an address of your domain that the SMTP
+server is allowed to send for."""
+
+MAIL_TIMEOUT = 10
+"""Seconds to wait for the SMTP server before a mail counts as not sent."""
+
+INVITATION_DAYS = 7
+"""Days an invitation link stays valid; resending an invitation makes a new link."""
+
+PASSWORD_RESET_MAX_AGE = 3600
+"""Seconds a password-reset link stays valid (it also dies once used)."""
+
+RESET_LIMIT_PER_ACCOUNT = "3 per hour"
+"""Password-reset requests allowed for one e-mail address (a Flask-Limiter rate); past
+it the form answers 429, whether or not the address has an account."""
+
+RESET_LIMIT_PER_ADDRESS = "10 per hour"
+"""Password-reset requests allowed from one client address, whatever the e-mail."""

@@ -59,6 +59,9 @@ def validate(config) -> None:
                 f"{name} must be a URL starting with one of {accepted}; got {value!r}",
                 setting=name,
             )
+    from portal.mail import parse_mail_url
+
+    parse_mail_url(config.get("MAIL_URL"))
     files = config.get("FILES_DIR")
     if not isinstance(files, str) or not files:
         raise ConfigError("FILES_DIR must be a folder path", setting="FILES_DIR")

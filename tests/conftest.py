@@ -93,6 +93,17 @@ def postgres_url():
     handle.stop()
 
 
+@pytest.fixture
+def mailbox():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 collecting the mail sent to it; see
+    :mod:`tests.support.mail` for its contract (``url``, ``messages``, ``link(to)``)."""
+    from tests.support.mail import Mailbox
+
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """A Redis server URL: ``$WARISAN_TEST_REDIS_URL`` or a throwaway local redis-server."""

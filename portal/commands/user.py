@@ -11,6 +11,7 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from catalog import accounts, passwords
@@ -55,6 +56,65 @@ def add(email: str, role: str, partner_id: str | None, display_name: str | None,
     )
     where = f" of {partner_id}" if partner_id else ""
     click.echo(f"User {user.email} added as {role}{where}.")
+
+
+@group.command("invite")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([str(r) for r in Role]),
+    required=True,
+    help="consortium-admin (no --partner), or partner-admin, curator, operator of --partner.",
+)
+@click.option("--partner", "partner_id", help="The partner the role is held at.")
+@click.option(
+    "--lang",
+    "locale",
+    default=None,
+    help="Language of the mail and the page it links to (default: BABEL_DEFAULT_LOCALE).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public address of the portal for the link (default: PORTAL_BASE_URL).",
+)
+@click.option("--no-mail", is_flag=True, help="Only print the link (a consortium without mail).")
+def invite(email, role, partner_id, locale, base_url, no_mail) -> None:
+    """Invite EMAIL to join with a role: mail the link (MAIL_URL) and print it.
+
+    The link works once, for INVITATION_DAYS days. When the mail cannot be sent the
+    invitation stays (resend it from the workspace) and the command fails after
+    printing the link.
+    """
+    import datetime as dt
+
+    from catalog import invitations
+    from portal import mail
+
+    config = current_app.config
+    locale = locale or config["BABEL_DEFAULT_LOCALE"]
+    if locale not in config["LANGUAGES"]:
+        raise click.BadParameter(f"one of {', '.join(config['LANGUAGES'])}", param_hint="--lang")
+    base_url = base_url or config.get("PORTAL_BASE_URL")
+    if not base_url:
+        raise click.UsageError("set PORTAL_BASE_URL or give --base-url: the link needs it")
+    ttl = dt.timedelta(days=float(config["INVITATION_DAYS"]))
+    invitation, token = invitations.create_invitation(
+        get_services().catalog, email, role, partner_id, actor=ACTOR, ttl=ttl
+    )
+    with current_app.test_request_context(base_url=base_url):
+        link = mail.invitation_link(token, locale)
+        click.echo(f"Invitation for {invitation.email} as {role}:")
+        click.echo(link)
+        if no_mail:
+            return
+        try:
+            mail.send_invitation(invitation, link, locale)
+        except mail.MailError as exc:
+            raise click.ClickException(
+                f"{exc}. The invitation is saved: give the link above."
+            ) from exc
+    click.echo(f"Mailed to {invitation.email}.")
 
 
 @group.command("grant")

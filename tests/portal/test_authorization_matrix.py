@@ -139,6 +139,42 @@ MATRIX: dict[str, tuple[str, object]] = {
         "/workspace/audit",
         {"anonymous": LOGIN, **{p: 403 for p in PRINCIPALS[1:]}, "consortium admin": 200},
     ),
+    # --- joining: members, invitations, users, passwords (tests/portal/test_invitations.py,
+    # test_password_reset.py, test_workspace_users.py test the POSTs, cross-partner too)
+    "/workspace/partners/<partner_id>/members": (
+        "/workspace/partners/rajang/members",
+        {
+            "anonymous": LOGIN,
+            **{p: 403 for p in PRINCIPALS[1:]},
+            "partner admin of A": 200,
+            "consortium admin": 200,
+        },
+    ),
+    "/workspace/partners/<partner_id>/members/<int:user_id>/role": (
+        "/workspace/partners/rajang/members/1/role",
+        405,
+    ),
+    "/workspace/partners/<partner_id>/members/<int:user_id>/remove": (
+        "/workspace/partners/rajang/members/1/remove",
+        405,
+    ),
+    "/workspace/invitations/<int:invitation_id>/resend": ("/workspace/invitations/1/resend", 405),
+    "/workspace/invitations/<int:invitation_id>/revoke": ("/workspace/invitations/1/revoke", 405),
+    # a token page is public (the token is the permission): a token that names nothing
+    # gets the same clear 404 page whoever asks
+    "/workspace/invitations/<token>": ("/workspace/invitations/no-such-token", 404),
+    "/workspace/password/reset/<token>": ("/workspace/password/reset/no-such-token", 404),
+    "/workspace/password/forgot": ("/workspace/password/forgot", 200),
+    "/workspace/password": (
+        "/workspace/password",
+        {"anonymous": LOGIN, **{p: 200 for p in PRINCIPALS[1:]}},
+    ),
+    "/workspace/users": (
+        "/workspace/users",
+        {"anonymous": LOGIN, **{p: 403 for p in PRINCIPALS[1:-1]}, "consortium admin": 200},
+    ),
+    "/workspace/users/<int:user_id>/disable": ("/workspace/users/1/disable", 405),
+    "/workspace/users/<int:user_id>/enable": ("/workspace/users/1/enable", 405),
 }
 
 
@@ -207,9 +243,14 @@ def test_every_principal_gets_what_the_matrix_says(app, library, clients):
 
 
 def test_a_public_rule_answers_everybody_alike():
+    """Outside ``/workspace/`` one outcome for all; inside, a rule may be public too
+    (token pages, the reset form), and a per-principal outcome must differ somewhere."""
     for rule, (_url, expected) in MATRIX.items():
         if not rule.startswith("/workspace/"):
             assert not isinstance(expected, dict), f"{rule} is public: one outcome for all"
+        elif isinstance(expected, dict):
+            assert set(expected) == set(PRINCIPALS), f"{rule}: one outcome per principal"
+            assert len(set(expected.values())) > 1, f"{rule}: the same for all, write it once"
 
 
 def _rule_of(app, url: str) -> str:
