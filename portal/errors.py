@@ -13,7 +13,7 @@ token (400) get a translated message of their own; a record withdrawn by its par
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -41,16 +41,28 @@ def _login_redirect():
 
 def handle_warisan_error(exc: WarisanError):
     status = getattr(exc, "status", 500)
+    if isinstance(exc, Withdrawn):
+        return _withdrawn(exc, status)
     if _wants_json():
         return jsonify(exc.to_dict()), status
     if isinstance(exc, LoginRequired):
         return _login_redirect()
-    if isinstance(exc, Withdrawn):
-        return render_template("records/withdrawn.html", error=exc), status
     message = exc.message
     if status == 403:
         message = _("You do not have permission to do this.")
     return render_template("error.html", status=status, message=message), status
+
+
+def _withdrawn(exc: Withdrawn, status: int):
+    """410 Gone, marked ``no-cache``: 410 is cacheable by default, and a restore must
+    make the record public again at once."""
+    if _wants_json():
+        response = jsonify(exc.to_dict())
+    else:
+        response = make_response(render_template("records/withdrawn.html", error=exc))
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def handle_http_error(exc: HTTPException):

@@ -121,13 +121,14 @@ def test_withdraw_and_restore_end_to_end(app, library, curator):
     _drain(app)
 
     gone = public.get(f"/records/{rid}")
-    assert gone.status_code == 410
+    assert gone.status_code == 410 and gone.headers["Cache-Control"] == "no-cache"
     assert "withdrawn by the partner" in gone.text and "Pustaka Warisan Rajang" in gone.text
     reason = html.fromstring(gone.data).xpath('//*[@class="withdrawn-reason"]')[0]
     assert reason.text_content() == HOSTILE  # the markup is text
     assert "<script>alert" not in gone.text
     api = public.get(f"/api/records/{rid}")
     assert api.status_code == 410 and api.json["reason"] == HOSTILE
+    assert api.headers["Cache-Control"] == "no-cache"
     assert public.get(f"/api/records/{rid}/pages/1").status_code == 410
     header = _oai_header(public, rid)
     assert header.get("status") == "deleted"
