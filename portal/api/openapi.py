@@ -19,6 +19,7 @@ def _param(name: str, where: str, schema: dict, description: str, required=False
 
 RECORD_ID = _param("record_id", "path", {"type": "integer"}, "Record id.", required=True)
 ERROR = {"$ref": "#/components/responses/Error"}
+GONE = {"$ref": "#/components/responses/Withdrawn"}
 
 
 def _search_params() -> list[dict]:
@@ -163,7 +164,7 @@ def document(base_url: str) -> dict[str, Any]:
                     "summary": "One record with provenance and its pages",
                     "operationId": "getRecord",
                     "parameters": [RECORD_ID],
-                    "responses": {**_ok("The record.", _ref("Record")), "404": ERROR},
+                    "responses": {**_ok("The record.", _ref("Record")), "404": ERROR, "410": GONE},
                 }
             },
             "/api/records/{record_id}/pages/{number}": {
@@ -174,7 +175,7 @@ def document(base_url: str) -> dict[str, Any]:
                         RECORD_ID,
                         _param("number", "path", {"type": "integer"}, "Page, from 1.", True),
                     ],
-                    "responses": {**_ok("The page.", _ref("Page")), "404": ERROR},
+                    "responses": {**_ok("The page.", _ref("Page")), "404": ERROR, "410": GONE},
                 }
             },
             "/api/records/{record_id}/search": {
@@ -189,6 +190,7 @@ def document(base_url: str) -> dict[str, Any]:
                         **_ok("Page hits.", _ref("InsideResult")),
                         "400": ERROR,
                         "404": ERROR,
+                        "410": GONE,
                     },
                 }
             },
@@ -210,7 +212,31 @@ def document(base_url: str) -> dict[str, Any]:
                             }
                         }
                     },
-                }
+                },
+                "Withdrawn": {
+                    "description": "The record was withdrawn by its partner (410 Gone).",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["error", "message", "record", "partner", "reason"],
+                                "properties": {
+                                    "error": {"const": "Withdrawn"},
+                                    "message": {"type": "string"},
+                                    "record": {"type": "integer"},
+                                    "partner": {
+                                        "type": "string",
+                                        "description": "The partner's name.",
+                                    },
+                                    "reason": {
+                                        "type": ["string", "null"],
+                                        "description": "The partner's reason, as text.",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
             },
         },
     }

@@ -94,6 +94,21 @@ def _search_ids(client, q="hikayat"):
     return {hit["id"] for hit in client.get("/api/search", query_string={"q": q}).json["hits"]}
 
 
+def _check_withdrawn_schema(client, body) -> None:
+    """The 410 body is what the OpenAPI document says each record path may answer."""
+    from jsonschema import Draft202012Validator
+
+    doc = client.get("/api/openapi.json").get_json()
+    gone = doc["components"]["responses"]["Withdrawn"]
+    schema = gone["content"]["application/json"]["schema"]
+    assert list(Draft202012Validator(schema).iter_errors(body)) == []
+    assert list(Draft202012Validator(schema).iter_errors({"error": "Withdrawn"}))  # it checks
+    for path in ("/api/records/{record_id}", "/api/records/{record_id}/pages/{number}"):
+        assert doc["paths"][path]["get"]["responses"]["410"] == {
+            "$ref": "#/components/responses/Withdrawn"
+        }
+
+
 def _oai_header(client, record_id):
     doc = etree.fromstring(
         client.get(
@@ -129,6 +144,7 @@ def test_withdraw_and_restore_end_to_end(app, library, curator):
     api = public.get(f"/api/records/{rid}")
     assert api.status_code == 410 and api.json["reason"] == HOSTILE
     assert api.headers["Cache-Control"] == "no-cache"
+    _check_withdrawn_schema(public, api.json)
     assert public.get(f"/api/records/{rid}/pages/1").status_code == 410
     header = _oai_header(public, rid)
     assert header.get("status") == "deleted"
