@@ -70,3 +70,11 @@ def test_a_missing_role_is_given_back(app, catalog):
         ensure_demo_accounts()
     user = accounts.find_user_by_email(catalog, partner_admin.email)
     assert {(str(m.role), m.partner_id) for m in user.memberships} == {("partner-admin", "rajang")}
+
+
+def test_the_readme_gives_the_demo_credentials():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for account in DEMO_ACCOUNTS:
+        assert f"| `{account.email}` | `{account.password}` |" in readme, account.email
