@@ -83,6 +83,18 @@ class Forbidden(WarisanError):
     status = 403
 
 
+class ContentRestricted(Forbidden):
+    """A record's or object's digital content is not served online (its partner made it
+    metadata-only or on-site only, or it is under embargo); see :mod:`catalog.access`.
+
+    Fields: ``record`` (id), ``access`` (``metadata``, ``onsite`` or ``embargo``),
+    ``partner`` (the partner's name) and ``until`` (the embargo's end, ISO date) when
+    under embargo.
+    """
+
+    status = 403
+
+
 class FileStoreError(WarisanError):
     """A file could not be stored or read."""
 

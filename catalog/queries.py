@@ -15,9 +15,11 @@ import datetime as dt
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import defer
 
+from catalog import access
 from catalog.errors import NotFound, Withdrawn
-from catalog.models import DigitalObject, File, HarvestRun, Page, Partner, Record
+from catalog.models import AccessLevel, DigitalObject, File, HarvestRun, Page, Partner, Record
 from catalog.pagetext import page_at
 
 if TYPE_CHECKING:
@@ -99,21 +101,49 @@ def public_object(catalog: Catalog, object_id: int) -> DigitalObject:
 def _pages_of_visible_records(*columns) -> Select:
     return (
         select(*columns)
+        .select_from(Page)
         .join(DigitalObject, Page.object_id == DigitalObject.id)
         .join(Record, DigitalObject.record_id == Record.id)
         .where(VISIBLE)
     )
 
 
+_ACCESS_COLUMNS = (Page.object_id, DigitalObject.access, Record.access, Record.embargo_until)
+"""What :func:`_first_open` needs at the end of each row."""
+
+
+def _first_open(session, query: Select):
+    """The first row of ``query`` (rows ending with :data:`_ACCESS_COLUMNS`) whose content
+    is open (:func:`catalog.access.content_open`); None when the query has no rows; the
+    :class:`~catalog.errors.ContentRestricted` 403 of the first row's object when every
+    row's content is closed."""
+    closed: int | None = None
+    for row in session.execute(query):
+        object_id, object_level, record_level, embargo_until = row[-4:]
+        if access.levels_access(record_level, embargo_until, object_level) is AccessLevel.OPEN:
+            return row
+        closed = closed or object_id
+    if closed is not None:
+        obj = session.get(DigitalObject, closed)
+        raise access.restriction(obj.record, obj)
+    return None
+
+
 def public_file(catalog: Catalog, sha256: str) -> File:
-    """A file that is a page image (master, display or thumbnail) of a visible record."""
-    used = _pages_of_visible_records(Page.id).where(
+    """A file that is a page image (master, display or thumbnail) of a visible record
+    whose content is open.
+
+    A file that some open object's page uses is served, whatever other objects use it;
+    one used only by closed objects' pages raises
+    :class:`~catalog.errors.ContentRestricted` (403); any other is :class:`NotFound`.
+    """
+    used = _pages_of_visible_records(*_ACCESS_COLUMNS).where(
         (Page.image_sha256 == sha256)
         | (Page.display_sha256 == sha256)
         | (Page.thumb_sha256 == sha256)
     )
     with catalog.session() as s:
-        found = s.scalar(used.limit(1)) is not None
+        found = _first_open(s, used) is not None
         row = s.get(File, sha256) if found else None
         if row is None:
             raise NotFound(f"no public file {sha256}", sha256=sha256)
@@ -121,15 +151,19 @@ def public_file(catalog: Catalog, sha256: str) -> File:
 
 
 def public_master(catalog: Catalog, sha256: str) -> Page:
-    """A page of a visible record whose master is ``sha256`` and whose size is known."""
-    query = _pages_of_visible_records(Page).where(
-        Page.image_sha256 == sha256, Page.width > 0, Page.height > 0
+    """A page of a visible record whose master is ``sha256``, whose size is known and
+    whose content is open (else :class:`~catalog.errors.ContentRestricted` when only
+    closed objects' pages have it, :class:`NotFound` when none)."""
+    query = (
+        _pages_of_visible_records(Page, *_ACCESS_COLUMNS)
+        .where(Page.image_sha256 == sha256, Page.width > 0, Page.height > 0)
+        .options(defer(Page.text), defer(Page.words), defer(Page.lines))
     )
     with catalog.session() as s:
-        page = s.scalar(query.limit(1))
-        if page is None:
+        found = _first_open(s, query)
+        if found is None:
             raise NotFound(f"no zoomable page image {sha256}", sha256=sha256)
-        return page
+        return found[0]
 
 
 def media_types(catalog: Catalog, checksums: list[str]) -> dict[str, str]:
@@ -142,19 +176,29 @@ def media_types(catalog: Catalog, checksums: list[str]) -> dict[str, str]:
 
 
 def thumbnails(catalog: Catalog, record_ids: list[int]) -> dict[int, str]:
-    """The first page's thumbnail checksum of each record that has one."""
+    """The first open page's thumbnail checksum of each record that has one (pages of
+    objects whose content is closed, :mod:`catalog.access`, give none)."""
     if not record_ids:
         return {}
     with catalog.session() as s:
         rows = s.execute(
-            select(DigitalObject.record_id, Page.thumb_sha256)
+            select(
+                DigitalObject.record_id,
+                Page.thumb_sha256,
+                DigitalObject.access,
+                Record.access,
+                Record.embargo_until,
+            )
             .join(Page, Page.object_id == DigitalObject.id)
+            .join(Record, Record.id == DigitalObject.record_id)
             .where(DigitalObject.record_id.in_(record_ids), Page.thumb_sha256.is_not(None))
             .order_by(DigitalObject.record_id, DigitalObject.id, Page.order)
         )
         found: dict[int, str] = {}
-        for record_id, sha in rows:
-            found.setdefault(record_id, sha)
+        for record_id, sha, object_level, record_level, embargo_until in rows:
+            level = access.levels_access(record_level, embargo_until, object_level)
+            if record_id not in found and level is AccessLevel.OPEN:
+                found[record_id] = sha
         return found
 
 

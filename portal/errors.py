@@ -8,17 +8,22 @@ A workspace page asked for without a login (:class:`LoginRequired`) is sent to t
 form with ``next=`` set to the page (a path of ours only); a refused action
 (``catalog.errors.Forbidden``, 403), a throttled login (429) and a missing or wrong CSRF
 token (400) get a translated message of their own; a record withdrawn by its partner
-(``catalog.errors.Withdrawn``, 410 Gone) a page saying so, with the partner's reason.
+(``catalog.errors.Withdrawn``, 410 Gone) a page saying so, with the partner's reason;
+content that is not served online (``catalog.errors.ContentRestricted``, 403) says why:
+metadata only, on site only at the partner, or under embargo until a date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from catalog.errors import WarisanError, Withdrawn
+from catalog.errors import ContentRestricted, WarisanError, Withdrawn
 
 
 class LoginRequired(WarisanError):
@@ -48,7 +53,9 @@ def handle_warisan_error(exc: WarisanError):
     if isinstance(exc, LoginRequired):
         return _login_redirect()
     message = exc.message
-    if status == 403:
+    if isinstance(exc, ContentRestricted):
+        message = content_notice(exc)
+    elif status == 403:
         message = _("You do not have permission to do this.")
     return render_template("error.html", status=status, message=message), status
 
@@ -63,6 +70,23 @@ def _withdrawn(exc: Withdrawn, status: int):
     response.status_code = status
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def content_notice(exc: ContentRestricted) -> str:
+    """Why a record's digital content is not shown, in the request's language."""
+    fields = exc.fields
+    if fields.get("access") == "embargo":
+        until = dt.date.fromisoformat(fields["until"])
+        return _(
+            "Under embargo: the digital content of this record is available from %(date)s.",
+            date=format_date(until),
+        )
+    if fields.get("access") == "onsite":
+        return _(
+            "The digital content of this record is available only on site at %(partner)s.",
+            partner=fields.get("partner", ""),
+        )
+    return _("Metadata only: the digital content of this record is not available online.")
 
 
 def handle_http_error(exc: HTTPException):
@@ -85,3 +109,4 @@ def handle_http_error(exc: HTTPException):
 def init_app(app: Flask) -> None:
     app.register_error_handler(WarisanError, handle_warisan_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.jinja_env.globals["content_notice"] = content_notice

@@ -5,6 +5,12 @@ display derivative (a static image; no Image API service). Its ``service`` point
 Content Search endpoint, which answers an annotation list whose targets are
 ``<canvas>#xywh=`` boxes from the stored word coordinates, so Mirador or the Universal
 Viewer can open an object and highlight hits.
+
+Content that is not open (:mod:`catalog.access`: metadata only, on site only, under
+embargo) gets a 403 with a JSON body saying why, for the manifest and the search
+service alike: a Presentation 3 manifest must have at least one canvas, so an empty one
+would be invalid, and viewers report a refused manifest as a load error, which is what
+it is. The record page and the JSON API keep the metadata public.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from catalog import queries
+from catalog import access, queries
 from catalog.errors import NotFound
 from catalog.models import DigitalObject
 from catalog.pagetext import numbered, page_numbers
@@ -90,7 +96,8 @@ def manifest_json(obj: DigitalObject, types: dict[str, str]) -> dict[str, Any]:
             "label": {"en": ["Attribution"]},
             "value": _lang_map(record.partner.name),
         },
-        "rights": record.rights if (record.rights or "").startswith("http") else None,
+        # a rightsstatements.org or Creative Commons URI, as the Presentation 3 spec asks
+        "rights": record.rights_uri or None,
         "homepage": [
             {
                 "id": urls.permalink(record.id),
@@ -114,6 +121,7 @@ def manifest_json(obj: DigitalObject, types: dict[str, str]) -> dict[str, Any]:
 def manifest(object_id: int):
     catalog = get_services().catalog
     obj = queries.public_object(catalog, object_id)
+    access.require_open(obj.record, obj)
     if not obj.pages:
         raise NotFound(f"digital object {object_id} has no pages yet", object=object_id)
     shas = [page.display_sha256 or page.image_sha256 for page in obj.pages]
@@ -127,6 +135,7 @@ def manifest(object_id: int):
 def search(object_id: int):
     """IIIF Content Search 1.0: ``?q=`` → an annotation list of hit boxes on canvases."""
     obj = queries.public_object(get_services().catalog, object_id)
+    access.require_open(obj.record, obj)
     text = request.args.get("q", "")
     numbers = page_numbers(obj.pages)
     resources = []

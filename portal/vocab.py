@@ -34,6 +34,7 @@ FACET_LABELS = {
     "language": _l("Language"),
     "decade": _l("Decade"),
     "digitized": _l("Digitized"),
+    "rights": _l("Rights"),
     "subject": _l("Subject"),
 }
 
@@ -128,6 +129,8 @@ def value_label(field: str, value: str, partner_names: dict[str, str] | None = N
     """
     if field == "partner":
         return (partner_names or {}).get(value, value)
+    if field == "rights":
+        return rights_label(value)
     if field not in CACHED_FIELDS:
         return value
     from flask import current_app
@@ -156,6 +159,17 @@ def _value_label(field: str, value: str) -> str:
     if field in {"language", "languages"}:
         return iso639_name(value)
     return value
+
+
+def rights_label(uri: str) -> str:
+    """The label of a rights statement URI (:mod:`catalog.rights`) in the current
+    language, or the URI itself when it is not in the vocabulary."""
+    from flask_babel import get_locale
+
+    from catalog.rights import statement
+
+    found = statement(uri)
+    return found.label(get_locale()) if found else uri
 
 
 def iso639_name(code: str) -> str:

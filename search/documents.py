@@ -3,7 +3,10 @@
 Documents are plain frozen dataclasses holding original text; each backend analyses
 them its own way (tantivy through :mod:`search.analysis`, Elasticsearch through its
 analyzers). Deleted and hidden records produce no document: their ids are reported for
-removal instead.
+removal instead. The text of pages whose content is not open (:mod:`catalog.access`:
+metadata only, on site only, under embargo) is left out — no page document, no words in
+the record's text, no snippets — so releasing an embargo (which marks the record due)
+brings it back at the next indexing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from catalog import access
 from catalog.models import DigitalObject, Record
 from catalog.pagetext import numbered
 from catalog.queries import is_visible, visible
@@ -37,7 +41,8 @@ class PageDoc:
 
 @dataclasses.dataclass(frozen=True)
 class RecordDoc:
-    """One record: metadata, facet values and the text of all its pages."""
+    """One record: metadata, facet values and the text of its open pages; ``rights`` is
+    the record's rights statement URI (:mod:`catalog.rights`) or None."""
 
     record_id: int
     oai_identifier: str
@@ -52,6 +57,7 @@ class RecordDoc:
     languages: tuple[str, ...] = ()
     year: int | None = None
     digitized: bool = False
+    rights: str | None = None
     text: str = ""
     pages: tuple[PageDoc, ...] = ()
 
@@ -79,14 +85,18 @@ class RecordDoc:
             "year": self.year,
             "type": self.type,
             "languages": list(self.languages),
+            "rights": self.rights,
         }
 
 
 def record_doc(record: Record) -> RecordDoc:
-    """The document of a live record (objects and pages must be loaded)."""
+    """The document of a live record (objects and pages must be loaded); pages of
+    objects whose content is not open get no document and give no text."""
+    opened = {obj.id for obj in access.open_objects(record)}
     pages = tuple(
         PageDoc(page.id, record.id, number, page.text or "", page.language)
         for number, page in numbered(page for obj in record.objects or () for page in obj.pages)
+        if page.object_id in opened
     )
     text = "\n".join(p.text for p in pages if p.text)[:MAX_TEXT]
     titles = tuple(str(t.get("value")) for t in record.titles or () if t.get("value"))
@@ -104,6 +114,7 @@ def record_doc(record: Record) -> RecordDoc:
         languages=tuple(str(code) for code in record.languages or ()),
         year=record.year_from,
         digitized=bool(record.objects) or bool(record.scan_urls),
+        rights=record.rights_uri or None,
         text=text,
         pages=pages,
     )

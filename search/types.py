@@ -12,7 +12,16 @@ from typing import Any
 
 from catalog.pagetext import Word
 
-FACET_FIELDS = ("partner", "country", "type", "language", "decade", "digitized", "subject")
+FACET_FIELDS = (
+    "partner",
+    "country",
+    "type",
+    "language",
+    "decade",
+    "digitized",
+    "rights",
+    "subject",
+)
 """Facets counted over all matches, in display order."""
 
 SORTS = ("relevance", "date_asc", "date_desc", "title")

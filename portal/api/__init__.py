@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 
-from catalog import queries
+from catalog import access, queries
 from catalog.errors import InvalidInput
 from catalog.pagetext import page_numbers
 from portal import urls
@@ -24,19 +24,21 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     query = query_from_args(request.args, lang=str(get_locale()))
     result = run_search(query)
-    return jsonify(shapes.search_result(query, result))
+    return jsonify(shapes.search_result(query, result, str(get_locale())))
 
 
 @bp.get("/records/<int:record_id>")
 def record(record_id: int):
     row = queries.public_record(get_services().catalog, record_id)
-    return jsonify(shapes.record(row, urls.permalink(row.id)))
+    return jsonify(shapes.record(row, urls.permalink(row.id), str(get_locale())))
 
 
 @bp.get("/records/<int:record_id>/pages/<int:number>")
 def record_page(record_id: int, number: int):
     row = queries.public_record(get_services().catalog, record_id)
     page = queries.record_page(row, number)
+    obj = next(obj for obj in row.objects if page in obj.pages)
+    access.require_open(row, obj)
     return jsonify(shapes.page(row, page, number))
 
 
@@ -47,9 +49,13 @@ def search_inside_record(record_id: int):
     if not text.strip():
         raise InvalidInput("give the words to find with ?q=")
     numbers = page_numbers(queries.record_pages(row))
+    open_pages = {page.id for obj in access.open_objects(row) for page in obj.pages}
+    if not open_pages:
+        access.require_open(row, next(iter(row.objects), None))
     hits = []
     for hit in search_inside(row.id, text, request.args.get("lang")):
-        hits.append({"number": numbers.get(hit.page_id), **hit_json(hit)})
+        if hit.page_id in open_pages:
+            hits.append({"number": numbers.get(hit.page_id), **hit_json(hit)})
     return jsonify({"record_id": row.id, "q": text, "hits": hits})
 
 

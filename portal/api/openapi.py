@@ -81,7 +81,26 @@ SCHEMAS: dict[str, Any] = {
             "year_to": NINT,
             "type": STR,
             "languages": {**STRS, "description": "ISO 639-3 codes"},
-            "rights": NSTR,
+            "rights": {**NSTR, "description": "The rights statement as the partner wrote it."},
+            "rights_uri": {
+                **NSTR,
+                "description": "The rights statement's rightsstatements.org or Creative "
+                "Commons URI (canonical form), when known.",
+            },
+            "rights_statement": {
+                "type": ["object", "null"],
+                "description": "The statement of rights_uri: its short code and label.",
+                "properties": {"uri": STR, "code": STR, "label": STR},
+            },
+            "access": {
+                "type": "object",
+                "description": "Whether the digital content is online: level open, "
+                "metadata (metadata only) or onsite (on site only), and the embargo's end.",
+                "properties": {
+                    "level": {"type": "string", "enum": ["open", "metadata", "onsite"]},
+                    "embargo_until": NSTR,
+                },
+            },
             "identifiers": STRS,
             "source_url": NSTR,
             "partner": {"type": "object"},
@@ -175,7 +194,12 @@ def document(base_url: str) -> dict[str, Any]:
                         RECORD_ID,
                         _param("number", "path", {"type": "integer"}, "Page, from 1.", True),
                     ],
-                    "responses": {**_ok("The page.", _ref("Page")), "404": ERROR, "410": GONE},
+                    "responses": {
+                        **_ok("The page.", _ref("Page")),
+                        "403": ERROR,
+                        "404": ERROR,
+                        "410": GONE,
+                    },
                 }
             },
             "/api/records/{record_id}/search": {
@@ -189,6 +213,7 @@ def document(base_url: str) -> dict[str, Any]:
                     "responses": {
                         **_ok("Page hits.", _ref("InsideResult")),
                         "400": ERROR,
+                        "403": ERROR,
                         "404": ERROR,
                         "410": GONE,
                     },

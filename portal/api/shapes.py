@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalog import access
 from catalog.models import Page, Record
 from catalog.pagetext import box_json, numbered, words_of
 from catalog.records import DESCRIPTIVE_FIELDS
+from catalog.rights import statement
 from search.types import SearchQuery, SearchResult
 
 RECORD_FIELDS = DESCRIPTIVE_FIELDS
@@ -16,10 +18,19 @@ def _time(value) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
-def record(row: Record, permalink: str) -> dict[str, Any]:
-    """A public record: its fields, provenance and its pages (number, size)."""
+def record(row: Record, permalink: str, language: str = "en") -> dict[str, Any]:
+    """A public record: its fields, rights statement (labelled in ``language``), access
+    level, provenance and its pages (number, size)."""
     data: dict[str, Any] = {"id": row.id, "permalink": permalink}
     data.update({name: getattr(row, name) for name in RECORD_FIELDS})
+    known = statement(row.rights_uri)
+    data["rights_statement"] = (
+        {"uri": known.uri, "code": known.code, "label": known.label(language)} if known else None
+    )
+    data["access"] = {
+        "level": str(access.levels_access(row.access, None)),
+        "embargo_until": _time(row.embargo_until) if access.under_embargo(row) else None,
+    }
     data["partner"] = {
         "id": row.partner.id,
         "name": row.partner.name,
@@ -57,8 +68,18 @@ def page(row: Record, page_row: Page, number: int) -> dict[str, Any]:
     }
 
 
-def search_result(query: SearchQuery, result: SearchResult) -> dict[str, Any]:
-    """A search answer: total, hits with highlights, facets and the suggestion."""
+def _facet_value(field: str, value: str, count: int, selected: bool, language: str) -> dict:
+    out: dict[str, Any] = {"value": value, "count": count, "selected": selected}
+    if field == "rights":  # a URI: its statement's code and label go with it
+        known = statement(value)
+        if known:
+            out.update(code=known.code, label=known.label(language))
+    return out
+
+
+def search_result(query: SearchQuery, result: SearchResult, language: str = "en") -> dict[str, Any]:
+    """A search answer: total, hits with highlights, facets (rights values with their
+    statement's code and label in ``language``) and the suggestion."""
     return {
         "query": {
             "q": query.text,
@@ -83,7 +104,7 @@ def search_result(query: SearchQuery, result: SearchResult) -> dict[str, Any]:
             for hit in result.hits
         ],
         "facets": {
-            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+            name: [_facet_value(name, v.value, v.count, v.selected, language) for v in values]
             for name, values in result.facets.items()
         },
     }

@@ -2,7 +2,10 @@
 
 Pure functions of a :class:`catalog.models.Record`; they write every field the
 catalogue holds, so a harvester reading them back gets the same record: the partner's
-link first, scans as raw objects, our permalink last.
+link first, scans as raw objects, our permalink last. The rights statement's URI
+(rightsstatements.org or Creative Commons, :mod:`catalog.rights`) follows the partner's
+rights text: a second ``dc:rights``, or a MODS ``accessCondition`` with the URI as its
+``xlink:href`` and text.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 MODS = "http://www.loc.gov/mods/v3"
+XLINK = "http://www.w3.org/1999/xlink"
 
 FORMATS = {
     "oai_dc": (OAI_DC, "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"),
@@ -107,13 +111,15 @@ def oai_dc(record: Record, permalink: str) -> etree._Element:
         _sub(root, q + "coverage", value)
     if record.rights:
         _sub(root, q + "rights", record.rights)
+    if record.rights_uri and record.rights_uri != record.rights:
+        _sub(root, q + "rights", record.rights_uri)
     return root
 
 
 def mods(record: Record, permalink: str) -> etree._Element:
     """The record as MODS 3.7."""
     q = f"{{{MODS}}}"
-    root = etree.Element(q + "mods", nsmap={None: MODS, "xsi": XSI}, version="3.7")
+    root = etree.Element(q + "mods", nsmap={None: MODS, "xsi": XSI, "xlink": XLINK}, version="3.7")
     root.set(f"{{{XSI}}}schemaLocation", f"{MODS} {FORMATS['mods'][1]}")
     titles = [t for t in record.titles or () if t.get("value")] or [{"value": record.title}]
     for index, title in enumerate(t for t in titles if t.get("value")):
@@ -148,6 +154,10 @@ def mods(record: Record, permalink: str) -> etree._Element:
     _location(root, record, permalink)
     if record.rights:
         _sub(root, q + "accessCondition", record.rights, type="use and reproduction")
+    if record.rights_uri and record.rights_uri != record.rights:
+        uri = record.rights_uri
+        condition = _sub(root, q + "accessCondition", uri, type="use and reproduction")
+        condition.set(f"{{{XLINK}}}href", uri)
     info = _sub(root, q + "recordInfo")
     if record.partner:
         _sub(info, q + "recordContentSource", record.partner.name)

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from flask_babel import get_locale
 
-from catalog import access, profiles, queries
+from catalog import access, profiles, queries, rights
 from catalog.errors import InvalidInput, NotFound, SearchError
 from catalog.pagetext import clamp_number, page_at, page_numbers
 from ingest import tiles
@@ -32,7 +32,7 @@ def _page_number(pages: int) -> int:
 def record(record_id: int):
     services = get_services()
     row = queries.public_record(services.catalog, record_id)
-    pages = queries.record_pages(row)
+    pages, restricted = _viewable_pages(row)
     number = _page_number(len(pages))
     query = request.args.get("q", "").strip()[:200]
     hits, inside_failed = (), False
@@ -43,6 +43,7 @@ def record(record_id: int):
             current_app.logger.exception("search inside record %s failed", row.id)
             inside_failed = True
     numbers = page_numbers(pages)
+    hits = tuple(hit for hit in hits if hit.page_id in numbers)  # none from closed content
     if hits and "page" not in request.args:  # open the first page with a hit
         number = min(numbers.get(hit.page_id, number) for hit in hits)
     permalink = urls.permalink(row.id)
@@ -62,7 +63,21 @@ def record(record_id: int):
         json_ld=citations.json_ld_script(citations.json_ld(row, permalink, thumb_url)),
         partner_names={row.partner.id: row.partner.name},
         embargo_until=row.embargo_until if access.under_embargo(row) else None,
+        restricted=restricted,
+        open_objects=access.open_objects(row),
+        statement=rights.statement(row.rights_uri),
     )
+
+
+def _viewable_pages(row) -> tuple[list, object]:
+    """The pages the viewer may show (those of objects whose content is open) and, when
+    some content is closed, the :class:`~catalog.errors.ContentRestricted` explaining it
+    (for the page's notice), else None."""
+    pages = [page for obj in access.open_objects(row) for page in obj.pages if page.image_sha256]
+    closed = [obj for obj in row.objects if not access.content_open(row, obj)]
+    if not closed and (row.objects or access.content_open(row)):
+        return pages, None
+    return pages, access.restriction(row, closed[0] if closed else None)
 
 
 @bp.get("/records/<int:record_id>/cite.<fmt>")

@@ -291,6 +291,7 @@ def record_source(doc: RecordDoc) -> dict[str, Any]:
         "language": list(dict.fromkeys(doc.languages)),
         "decade": doc.decade,
         "digitized": "yes" if doc.digitized else "no",
+        "rights": doc.rights,
         "subject_facet": list(dict.fromkeys(doc.subjects)),
         "title_sort": (doc.title or "")[:200],
         "title": [doc.title, *doc.titles],

@@ -131,6 +131,7 @@ def mappings() -> dict[str, Any]:
             "language": keyword,
             "decade": keyword,
             "digitized": keyword,
+            "rights": keyword,
             "subject_facet": keyword,
             "title_sort": {"type": "keyword", "normalizer": "sort"},
             "oai_identifier": {"type": "keyword", "index": False},

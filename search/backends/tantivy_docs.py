@@ -71,6 +71,7 @@ def documents(
         "language": list(doc.languages),
         "decade": [doc.decade] if doc.decade else [],
         "digitized": ["yes" if doc.digitized else "no"],
+        "rights": [doc.rights] if doc.rights else [],
         "subject": list(doc.subjects),
     }
     for field, values in facets.items():
