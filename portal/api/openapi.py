@@ -105,7 +105,23 @@ SCHEMAS: dict[str, Any] = {
             "source_url": NSTR,
             "partner": {"type": "object"},
             "provenance": {"type": "object"},
-            "pages": {"type": "array", "items": {"type": "object"}},
+            "pages": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "number": INT,
+                        "object_id": INT,
+                        "width": NINT,
+                        "height": NINT,
+                        "open": {
+                            "type": "boolean",
+                            "description": "Whether the page's image and text are served "
+                            "(else they answer 403: metadata only, on site only or embargo).",
+                        },
+                    },
+                },
+            },
         },
     },
     "Page": {

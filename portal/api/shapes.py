@@ -20,7 +20,7 @@ def _time(value) -> str | None:
 
 def record(row: Record, permalink: str, language: str = "en") -> dict[str, Any]:
     """A public record: its fields, rights statement (labelled in ``language``), access
-    level, provenance and its pages (number, size)."""
+    level, provenance and its pages (number, size, and whether its content is served)."""
     data: dict[str, Any] = {"id": row.id, "permalink": permalink}
     data.update({name: getattr(row, name) for name in RECORD_FIELDS})
     known = statement(row.rights_uri)
@@ -45,8 +45,15 @@ def record(row: Record, permalink: str, language: str = "en") -> dict[str, Any]:
         "first_harvested": _time(row.first_harvested),
         "last_changed": _time(row.last_changed),
     }
+    opened = {obj.id for obj in access.open_objects(row)}
     data["pages"] = [
-        {"number": number, "object_id": page.object_id, "width": page.width, "height": page.height}
+        {
+            "number": number,
+            "object_id": page.object_id,
+            "width": page.width,
+            "height": page.height,
+            "open": page.object_id in opened,
+        }
         for number, page in numbered(page for obj in row.objects for page in obj.pages)
     ]
     return data

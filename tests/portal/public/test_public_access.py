@@ -82,6 +82,7 @@ def test_closed_content_is_refused_with_403_on_every_route(app, client, indexed,
         assert record["access"]["embargo_until"].startswith(str(FUTURE.year))
     else:
         assert record["access"] == {"level": level, "embargo_until": None}
+    assert [p["open"] for p in record["pages"]] == [False, False]
 
 
 @pytest.mark.parametrize("level", sorted(CLOSED))
@@ -123,6 +124,8 @@ def test_an_object_level_overrides_its_record_both_ways(app, client, library):
     _set_object(app, library.object_id, "open")
     for name, url in routes.items():
         assert client.get(url).status_code == 200, name
+    pages = client.get(f"/api/records/{library.manuscript}").get_json()["pages"]
+    assert [p["open"] for p in pages] == [True, True]
     _set_record(app, library.manuscript, access="open")
     _set_object(app, library.object_id, "onsite")
     for name, url in routes.items():
