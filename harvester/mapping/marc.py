@@ -135,7 +135,7 @@ def map_fields(record: etree._Element, header: HarvestedRecord) -> RecordData:
         types=[_strip(h) for h in _all(record, ("245",), "h")],
         type_default=_type(record, leader, flags),
         languages=languages,
-        rights=_all(record, ("540", "506"), "a"),
+        rights=_all(record, ("540", "506"), "a") + _all(record, ("540",), "u"),  # $u: URI
         identifiers=[_strip(i) for i in _all(record, ("020", "022", "024"), "a")]
         + [_control(record, "001").strip()],
         links=urls,

@@ -15,6 +15,7 @@ from harvester.protocol import HarvestedRecord
 FORMAT = "mods"
 MODS = "http://www.loc.gov/mods/v3"
 _Q = f"{{{MODS}}}"
+_HREF = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _RESOURCE = {
     "text": "text",
@@ -33,6 +34,16 @@ _RESOURCE = {
 
 def _texts(element: etree._Element, path: str) -> list[str]:
     return [e.text for e in element.iterfind(path, {"m": MODS}) if e.text and e.text.strip()]
+
+
+def _rights_links(mods: etree._Element) -> list[str]:
+    """The ``xlink:href`` of each ``accessCondition`` (a rights statement's URI), after
+    the texts so the first rights text stays the partner's words."""
+    return [
+        e.get(_HREF).strip()
+        for e in mods.iterfind("m:accessCondition", {"m": MODS})
+        if (e.get(_HREF) or "").strip()
+    ]
 
 
 def _titles(mods: etree._Element) -> list[tuple[str, str | None]]:
@@ -121,7 +132,7 @@ def map_fields(mods: etree._Element, header: HarvestedRecord) -> RecordData:
         types=genres,
         type_default=default,
         languages=_texts(mods, "m:language/m:languageTerm"),
-        rights=_texts(mods, "m:accessCondition"),
+        rights=_texts(mods, "m:accessCondition") + _rights_links(mods),
         identifiers=_texts(mods, "m:identifier") + _texts(mods, "m:recordInfo/m:recordIdentifier"),
         links=links,
         scans=scans,

@@ -1,12 +1,15 @@
-"""Harvested rights text maps to a statement URI; a partner's workspace choice survives
-every later harvest and remap."""
+"""Harvested rights (texts, MODS xlink:href, MARC 540 $u) map to a statement URI; a
+partner's workspace choice survives every later harvest and remap."""
 
 from __future__ import annotations
 
+from lxml import etree
 from sqlalchemy import select, update
 
 from catalog.models import Record, RightsSource
 from harvester.harvest import harvest_partner
+from harvester.mapping import map_record
+from harvester.protocol import record_from_element
 from harvester.remap import remap_partner
 from tests.harvester.conftest import add_partner
 from tests.harvester.feedgen import SyntheticFeed
@@ -95,3 +98,36 @@ def test_harvest_maps_rights_and_a_workspace_choice_wins(sqlite_catalog, setting
     third = _rights(sqlite_catalog)
     assert third["oai:synth:0"] == ("CC BY-SA 4.0", BY_SA, harvest)
     assert third["oai:synth:1"][1:] == third["oai:synth:2"][1:] == (CC0, RightsSource.WORKSPACE)
+
+
+def _wrapped(payload: str) -> str:
+    return (
+        '<record xmlns="http://www.openarchives.org/OAI/2.0/"><header><identifier>oai:x:1'
+        "</identifier><datestamp>2024-05-01</datestamp></header><metadata>"
+        f"{payload}</metadata></record>"
+    )
+
+
+def _map(payload: str, prefix: str):
+    return map_record(record_from_element(etree.fromstring(_wrapped(payload))), prefix)
+
+
+def test_mods_access_condition_links_and_marc_540_u_map():
+    mods = _map(
+        '<mods xmlns="http://www.loc.gov/mods/v3" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        "<titleInfo><title>Warta</title></titleInfo>"
+        '<accessCondition type="use and reproduction" '
+        'xlink:href="https://rightsstatements.org/page/InC/1.0/?language=en">'
+        "Hak cipta pada penerbit</accessCondition></mods>",
+        "mods",
+    )
+    assert mods.rights == "Hak cipta pada penerbit" and mods.rights_uri == INC
+    marc = _map(
+        '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000cam a2200000 a 4500'
+        '</leader><datafield tag="245" ind1="0" ind2="0"><subfield code="a">Syair</subfield>'
+        '</datafield><datafield tag="540" ind1=" " ind2=" "><subfield code="a">Boleh '
+        'digunakan dengan menyebut sumber</subfield><subfield code="u">'
+        "http://creativecommons.org/licenses/by/4.0/deed.id</subfield></datafield></record>",
+        "marcxml",
+    )
+    assert marc.rights == "Boleh digunakan dengan menyebut sumber" and marc.rights_uri == BY
