@@ -152,7 +152,8 @@ decade, subject and collection) are reused before they are counted again."""
 
 PORTAL_STATIC_MAX_AGE = 86400
 """``Cache-Control: max-age`` in seconds for our CSS, JavaScript and vendor files.
-Page images and derivatives are content-addressed and always served as immutable."""
+Page images, derivatives and tiles are content-addressed but revalidated on each use (a
+partner may close the content); partner logos are served as immutable."""
 
 PORTAL_CSP = (
     "default-src 'self'; script-src 'self'; "

@@ -3,7 +3,7 @@
 Every response gets a strict Content-Security-Policy (``PORTAL_CSP``: no inline script or
 style), ``nosniff``, a referrer policy and frame protection. Static files get
 ``Cache-Control`` with ``PORTAL_STATIC_MAX_AGE``; content-addressed files set their own
-immutable headers in their view.
+caching headers in their view.
 """
 
 from __future__ import annotations

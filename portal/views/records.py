@@ -18,6 +18,11 @@ from portal.services import get_services
 bp = Blueprint("records", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+"""Partner logos: public for good, and content-addressed."""
+REVALIDATE = "public, no-cache"
+"""Page images and tiles: the bytes never change (ETag = checksum), but a partner may
+close the content (catalog.access) at any time, so caches keep a copy and ask again
+before each use; the answer is a cheap 304 after the access check, or the 403."""
 
 
 def _page_number(pages: int) -> int:
@@ -94,31 +99,32 @@ def cite(record_id: int, fmt: str):
 
 @bp.get("/files/<sha256>")
 def file(sha256: str):
-    """A page image or derivative, or a partner's logo (public to all): content-addressed,
-    so cached forever (ETag = sha256)."""
+    """A partner's logo (public to all, cached for good) or a page image or derivative of
+    open content (:func:`catalog.queries.public_file`: 403 for closed content),
+    revalidated before each reuse (ETag = sha256)."""
     services = get_services()
-    row = profiles.public_logo(services.catalog, sha256) or queries.public_file(
-        services.catalog, sha256
-    )
+    logo = profiles.public_logo(services.catalog, sha256)
+    row = logo or queries.public_file(services.catalog, sha256)
     path = services.files.path(sha256)
     if not path.is_file():
         raise NotFound(f"file {sha256} is missing from the file store", sha256=sha256)
     response = send_file(path, mimetype=row.media_type, etag=sha256, conditional=True)
-    response.headers["Cache-Control"] = IMMUTABLE
+    response.headers["Cache-Control"] = IMMUTABLE if logo else REVALIDATE
     return response
 
 
 @bp.get("/tiles/<sha256>/<int:level>/<int:col>_<int:row>.jpg")
 def tile(sha256: str, level: int, col: int, row: int):
-    """One deep-zoom tile of a public page master; immutable (the master never changes)."""
+    """One deep-zoom tile of the master of an open page (403 for closed content); the
+    master never changes, so a cached tile is answered 304 once access is checked."""
     etag = f"{sha256}-{level}-{col}-{row}"
-    headers = {"Cache-Control": IMMUTABLE}
+    headers = {"Cache-Control": REVALIDATE}
+    services = get_services()
+    page = queries.public_master(services.catalog, sha256)
     if request.if_none_match.contains(etag):
         response = Response(status=304, headers=headers)
         response.set_etag(etag)
         return response
-    services = get_services()
-    page = queries.public_master(services.catalog, sha256)
     data = tiles.tile(
         Path(current_app.instance_path) / "tiles",
         sha256,

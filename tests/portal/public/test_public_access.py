@@ -202,3 +202,18 @@ def test_the_manifest_of_an_open_object_carries_the_rights_uri(client, library):
     assert manifest["rights"] == "https://creativecommons.org/publicdomain/mark/1.0/"
     assert manifest["requiredStatement"]["value"] == {"none": ["Pustaka Warisan Rajang"]}
     assert json.dumps(manifest).count('"Canvas"') == 2
+
+
+def test_a_cached_copy_is_not_revalidated_once_closed(app, client, library):
+    """Files and tiles are revalidated on each use: a browser holding a copy asks again
+    and gets the 403, not a 304, once the partner closed the content."""
+    urls = [f"/files/{library.display_sha}", f"/tiles/{library.master_sha}/0/0_0.jpg"]
+    etags = {}
+    for url in urls:
+        first = client.get(url)
+        assert first.headers["Cache-Control"] == "public, no-cache"
+        etags[url] = first.headers["ETag"]
+        assert client.get(url, headers={"If-None-Match": etags[url]}).status_code == 304
+    _set_record(app, library.manuscript, access="onsite")
+    for url in urls:
+        assert client.get(url, headers={"If-None-Match": etags[url]}).status_code == 403

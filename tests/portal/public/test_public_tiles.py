@@ -14,7 +14,7 @@ def _tile(client, sha, level, col, row):
     response = client.get(f"/tiles/{sha}/{level}/{col}_{row}.jpg")
     assert response.status_code == 200, response.data[:200]
     assert response.mimetype == "image/jpeg"
-    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "public, no-cache"  # revalidated: access
     return response, Image.open(io.BytesIO(response.data))
 
 
