@@ -385,3 +385,22 @@ def test_the_queue_releases_ended_embargoes_every_ten_minutes(app, library):
         with get_services().catalog.session() as s:
             row = s.get(Record, rid)
             assert row.embargo_until is None and row.index_due is None
+
+
+def test_a_withdrawal_queues_the_indexer_so_search_follows(app, library, curator):
+    """The web change queues the indexer at once (not at the next periodic recovery):
+    the worker's one run takes the record out of public search."""
+    from portal.foreground import run_queue
+    from portal.tasks import get_jobs
+
+    app.config["QUEUE_URL"] = "memory://"
+    rid = library.manuscript
+    page = f"/workspace/records/{rid}"
+    public = app.test_client()
+    assert rid in _search_ids(public)
+    assert _post(curator, f"{page}/withdraw", {"reason": "copy"}, page).status_code == 302
+    with app.app_context():
+        jobs = get_jobs()
+        assert ("index_due", None) in jobs.queued()
+        assert run_queue(jobs) == 1
+    assert rid not in _search_ids(public)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,6 +28,7 @@ from catalog.errors import InvalidInput
 from catalog.models import AccessLevel, utcnow
 from portal import auth
 from portal.services import get_services
+from portal.tasks import get_jobs
 from portal.views.workspace import bp
 
 STATE_NAMES = {
@@ -125,6 +126,8 @@ def bulk_records(partner_id: str):
             flash(ngettext("%(num)d record withdrawn.", "%(num)d records withdrawn.", len(done)))
     except InvalidInput as exc:
         return _list_page(partner_id, form, selected, status=400, problem=_problem(exc))
+    if done:
+        _queue_indexing()
     return redirect(_list_url(partner_id))
 
 
@@ -261,7 +264,20 @@ def _act(record_id: int, change, message: str, **forms):
     except InvalidInput as exc:
         return _record_page(record_id, status=400, problem=_problem(exc), **forms)
     flash(message if done else _("Nothing changed."), "success" if done else "info")
+    if done:
+        _queue_indexing()
     return redirect(url_for("workspace.record_controls", record_id=record_id))
+
+
+def _queue_indexing() -> None:
+    """Queue the indexer, so a change reaches public search as soon as a worker runs it
+    rather than at the next periodic recovery. The records are due in the catalogue
+    already (set with the change): a queue that cannot be reached loses nothing, and the
+    recovery queues them later."""
+    try:
+        get_jobs().index_due()
+    except Exception:  # the change is saved; the recovery queues the indexer later
+        current_app.logger.exception("could not queue the indexer; recovery will")
 
 
 def _record_page(record_id: int, status: int = 200, problem: str = "", **forms):
