@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from catalog import normalise
+from catalog.languages import language as language_code
+from catalog.languages import languages as language_codes
 from catalog.models import RECORD_TYPES
 from catalog.rights import map_rights
 
@@ -195,7 +197,7 @@ def normalised_record(
     """
     flags = list(flags)
     title_list = _titles(titles)
-    codes, unknown = normalise.languages(languages)
+    codes, unknown = language_codes(languages)
     flags += [f"language_unknown:{u}" for u in unknown]
     date_original, years = _date(dates)
     if date_original and not years:
@@ -256,7 +258,7 @@ def _titles(titles: Iterable[tuple[str, str | None]]) -> list[dict[str, Any]]:
         value = normalise.tidy(value)
         if value and value not in seen:
             seen.add(value)
-            out.append({"value": value, "lang": (lang and normalise.language(lang)) or lang})
+            out.append({"value": value, "lang": (lang and language_code(lang)) or lang})
     return out
 
 

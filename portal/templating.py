@@ -9,7 +9,7 @@ from flask import Flask, g, url_for
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
-from catalog.normalise import language_tag
+from catalog.languages import language_tag
 from catalog.pagetext import numbered
 from portal import vocab
 

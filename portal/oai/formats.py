@@ -14,8 +14,8 @@ from typing import Any
 
 from lxml import etree
 
+from catalog.languages import language_tag
 from catalog.models import Record
-from catalog.normalise import language_tag
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

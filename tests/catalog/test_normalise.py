@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from catalog.normalise import languages, record_type, year_range
+from catalog.languages import languages
+from catalog.normalise import record_type, year_range
 from catalog.records import normalised_record
 
 
@@ -152,7 +153,7 @@ def test_types_given_but_unknown_are_other_and_a_default_comes_second():
 
 
 def test_language_tags_are_the_shortest_bcp47_form():
-    from catalog.normalise import language_tag
+    from catalog.languages import language_tag
 
     # ISO 639-3/639-2 with a two-letter code become it; the rest stay three letters
     assert [language_tag(c) for c in ("ind", "msa", "may", "eng", "jav", "ara", "nld")] == [
