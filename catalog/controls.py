@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog import policy, rights
+from catalog import policy, rights, rights_text
 from catalog.audit import Actor, record_audit
 from catalog.errors import InvalidInput, NotFound
 from catalog.models import AccessLevel, DigitalObject, Record, RightsSource, utcnow
@@ -221,7 +221,7 @@ def set_rights(
     """Choose the record's rights statement: a URI of :mod:`catalog.rights`' vocabulary
     (else :class:`InvalidInput`), kept as ``rights_source = workspace`` so no harvest
     overwrites it. ``uri`` None gives the record back to the harvest: the URI its stored
-    rights text maps to (:func:`catalog.rights.map_rights`, ``rights_source = harvest``,
+    rights text maps to (:func:`catalog.rights_text.map_rights`, ``rights_source = harvest``,
     both None when nothing maps, as :func:`catalog.upsert.harvested_rights` stores
     them), which the next harvest of a changed record maps again from all its rights
     values. Returns ``[record_id]`` or ``[]`` when nothing changed."""
@@ -231,7 +231,7 @@ def set_rights(
         row = _records(s, [record_id], None)[0]
         policy.require(principal, Action.PUBLISH_RECORD, row.partner_id)
         if uri is None:
-            new_uri = rights.map_rights(row.rights)
+            new_uri = rights_text.map_rights(row.rights)
             source = RightsSource.HARVEST if new_uri else None
         else:
             new_uri, source = uri, RightsSource.WORKSPACE

@@ -19,7 +19,7 @@ from catalog import normalise
 from catalog.languages import language as language_code
 from catalog.languages import languages as language_codes
 from catalog.models import RECORD_TYPES
-from catalog.rights import map_rights
+from catalog.rights_text import map_rights
 
 DESCRIPTIVE_FIELDS = (
     "title",
@@ -72,7 +72,7 @@ class RecordData:
     :data:`catalog.models.RECORD_TYPES`. ``datestamp`` is the OAI datestamp (naive UTC)
     or None when the feed gives none. ``raw_xml`` is the record's XML as received.
     ``rights`` is the first rights text; ``rights_uri`` the statement they all map to
-    (:func:`catalog.rights.map_rights`), or None.
+    (:func:`catalog.rights_text.map_rights`), or None.
     """
 
     oai_identifier: str
@@ -187,7 +187,7 @@ def normalised_record(
     links naming an image or a PDF become ``scan_urls``, the first other link the
     ``source_url``. ``identifiers`` that are URLs are dropped. ``rights`` keeps its first
     text; ``rights_uri`` is what all of them together map to unambiguously
-    (:func:`catalog.rights.map_rights`: "info:eu-repo/…/openAccess", a licence URL and
+    (:func:`catalog.rights_text.map_rights`: "info:eu-repo/…/openAccess", a licence URL and
     its name map to that licence), else None.
 
     ``feed`` is the header of a harvested record (identifier, datestamp, sets, raw XML);

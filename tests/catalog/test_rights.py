@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 
 from catalog import rights
-from catalog.rights import STATEMENTS, map_rights, normalise_uri, statement
+from catalog.rights import STATEMENTS, normalise_uri, statement
+from catalog.rights_text import map_rights
 
 REPO = Path(__file__).resolve().parents[2]
 
