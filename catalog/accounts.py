@@ -17,15 +17,22 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog import passwords
 from catalog.account_models import EMAIL_MAX, Membership, Role, User
 from catalog.audit import Actor, record_audit
 from catalog.errors import Conflict, InvalidInput, NotFound
-from catalog.models import Partner, utcnow
+from catalog.models import utcnow
 from catalog.policy import ANONYMOUS, Principal
+from catalog.roles import (
+    checked_scope,
+    find_membership,
+    grant_in_session,
+    keep_a_consortium_admin,
+    role_of,
+)
 
 if TYPE_CHECKING:
     from catalog.store import Catalog
@@ -150,7 +157,7 @@ def disable_user(catalog: Catalog, email_or_id: int | str, *, actor: Actor) -> U
     with catalog.session() as s:
         user = _user(s, email_or_id)
         if user.active:
-            _keep_a_consortium_admin(s, user.id)
+            keep_a_consortium_admin(s, user.id)
             before = _state(user)
             user.active = False
             user.session_version += 1
@@ -200,14 +207,14 @@ def remove_membership(
     Takes effect at the user's next request (principals are built per request).
     :class:`Conflict` when it would leave no active consortium admin.
     """
-    role = _role(role)
+    role = role_of(role)
     with catalog.session() as s:
         user = _user(s, user_id)
-        membership = _membership(s, user.id, role, partner_id)
+        membership = find_membership(s, user.id, role, partner_id)
         if membership is None:
             return False
         if role is Role.CONSORTIUM_ADMIN and user.active:
-            _keep_a_consortium_admin(s, user.id)
+            keep_a_consortium_admin(s, user.id)
         s.delete(membership)
         before = {"role": str(role), "partner": partner_id}
         record_audit(
@@ -269,10 +276,10 @@ def change_role(
         return False
     with catalog.session() as s:
         user = _user(s, user_id)
-        membership = _membership(s, user.id, role, partner_id)
+        membership = find_membership(s, user.id, role, partner_id)
         if membership is None:
             raise NotFound(f"{user.email} is not {role} of {partner_id}", user=str(user.id))
-        if _membership(s, user.id, new_role, partner_id) is not None:
+        if find_membership(s, user.id, new_role, partner_id) is not None:
             raise Conflict(f"{user.email} is already {new_role} of {partner_id}", email=user.email)
         membership.role = str(new_role)
         record_audit(
@@ -328,87 +335,6 @@ def _user(session: Session, email_or_id: int | str) -> User:
     if user is None:
         raise NotFound(f"no user {email_or_id}", user=str(email_or_id))
     return user
-
-
-def _membership(session: Session, user_id: int, role: Role, partner_id: str | None):
-    partner = (
-        Membership.partner_id.is_(None)
-        if partner_id is None
-        else Membership.partner_id == partner_id
-    )
-    return session.scalar(
-        select(Membership).where(
-            Membership.user_id == user_id, Membership.role == str(role), partner
-        )
-    )
-
-
-def _keep_a_consortium_admin(session: Session, leaving_user_id: int) -> None:
-    """Raise :class:`Conflict` if ``leaving_user_id`` is the only active consortium admin."""
-    admins = (
-        select(func.count(func.distinct(User.id)))
-        .join(Membership)
-        .where(User.active.is_(True), Membership.role == str(Role.CONSORTIUM_ADMIN))
-    )
-    if not session.scalar(admins.where(User.id == leaving_user_id)):
-        return
-    if session.scalar(admins) <= 1:
-        raise Conflict(
-            "this is the last active consortium admin: make another one first",
-            user=str(leaving_user_id),
-        )
-
-
-def holds_role(session: Session, user_id: int, role: Role, partner_id: str | None) -> bool:
-    """Whether the user holds ``role`` at ``partner_id`` (None: consortium-wide)."""
-    return _membership(session, user_id, role, partner_id) is not None
-
-
-def checked_scope(role: Role | str, partner_id: str | None) -> Role:
-    """``role`` as a :class:`Role`, or :class:`InvalidInput` when it is unknown or has a
-    partner it must not have (consortium admin) or lacks the one it needs (others)."""
-    role = _role(role)
-    if (role is Role.CONSORTIUM_ADMIN) != (partner_id is None):
-        raise InvalidInput(
-            "a consortium admin belongs to no partner"
-            if role is Role.CONSORTIUM_ADMIN
-            else f"the role {role} needs a partner",
-            role=str(role),
-        )
-    return role
-
-
-def grant_in_session(
-    session: Session, user: User, role: Role, partner_id: str | None, actor: Actor
-) -> Membership:
-    """Give ``user`` a checked ``role`` (:func:`checked_scope`) in the caller's
-    ``session``, audited there: for catalogue modules that change more in the same
-    transaction (accepting an invitation). :class:`NotFound` for an unknown partner,
-    :class:`Conflict` when the user already holds the role."""
-    if partner_id is not None and session.get(Partner, partner_id) is None:
-        raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
-    if _membership(session, user.id, role, partner_id) is not None:
-        raise Conflict(
-            f"{user.email} is already {role}" + (f" of {partner_id}" if partner_id else ""),
-            email=user.email,
-        )
-    membership = Membership(role=str(role), partner_id=partner_id)
-    user.memberships.append(membership)
-    session.flush()
-    after = {"role": str(role), "partner": partner_id}
-    record_audit(
-        session, actor, "membership.add", ("user", user.id), None, after, partner_id=partner_id
-    )
-    return membership
-
-
-def _role(role: Role | str) -> Role:
-    try:
-        return Role(role)
-    except ValueError:
-        raise InvalidInput(
-            f"a role is one of {', '.join(Role)}, not {role!r}", role=str(role)
-        ) from None
 
 
 def checked_display_name(name: str | None) -> str | None:

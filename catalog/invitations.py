@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from catalog import accounts, passwords
+from catalog import accounts, passwords, roles
 from catalog.account_models import Invitation, Role, User
 from catalog.audit import Actor, record_audit
 from catalog.errors import Conflict, InvalidInput, NotFound, WarisanError
@@ -83,14 +83,14 @@ def create_invitation(
     pending invitation for it (resend that one instead).
     """
     email = accounts.normalise_email(email)
-    role = accounts.checked_scope(role, partner_id)
+    role = roles.checked_scope(role, partner_id)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     with catalog.session() as s:
         if partner_id is not None and s.get(Partner, partner_id) is None:
             raise NotFound(f"no partner {partner_id!r}", partner=partner_id)
         user = s.scalar(select(User).where(User.email == email))
-        if user is not None and accounts.holds_role(s, user.id, role, partner_id):
+        if user is not None and roles.holds_role(s, user.id, role, partner_id):
             raise Conflict(f"{email} already has this role", email=email)
         if s.scalar(_pending(now).where(*_same(email, role, partner_id))) is not None:
             raise Conflict(f"{email} already has a pending invitation: resend it", email=email)
@@ -228,8 +228,8 @@ def accept_invitation(
             record_audit(s, user, action, ("user", user.id), None, state)
         _use(s, invitation, now)
         role = Role(invitation.role)
-        if not accounts.holds_role(s, user.id, role, invitation.partner_id):
-            accounts.grant_in_session(s, user, role, invitation.partner_id, user)
+        if not roles.holds_role(s, user.id, role, invitation.partner_id):
+            roles.grant_in_session(s, user, role, invitation.partner_id, user)
         user.last_login_at = now
         record_audit(
             s, user, "invitation.accept", ("invitation", invitation.id), None,
