@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 
 from catalog import accounts, invitations
 from catalog.account_models import AuditEvent, Invitation, Membership
-from portal.services import get_services
 from tests.support.web import PASSWORD, csrf_token, log_in, make_user
 
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -19,12 +18,8 @@ MEMBERS = "/workspace/partners/rajang/members"
 
 
 @pytest.fixture
-def catalog(app, mailbox):
-    app.config["WTF_CSRF_ENABLED"] = True
-    app.config["MAIL_URL"] = mailbox.url
-    with app.app_context():
-        catalog = get_services().catalog
-    catalog.add_partner("rajang", name="Pustaka Rajang", country="MY")
+def catalog(mail_catalog):
+    catalog = mail_catalog
     catalog.add_partner("khatulistiwa", name="Arsip Khatulistiwa", country="ID")
     return catalog
 

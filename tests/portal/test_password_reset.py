@@ -9,7 +9,6 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from catalog import accounts, password_resets
-from portal.services import get_services
 from tests.support.web import PASSWORD, csrf_token, log_in, make_user
 
 FORGOT = "/workspace/password/forgot"
@@ -17,12 +16,8 @@ NEW_PASSWORD = "the new passphrase 2026"
 
 
 @pytest.fixture
-def catalog(app, mailbox):
-    app.config["WTF_CSRF_ENABLED"] = True
-    app.config["MAIL_URL"] = mailbox.url
-    with app.app_context():
-        catalog = get_services().catalog
-    catalog.add_partner("rajang", name="Pustaka Rajang", country="MY")
+def catalog(mail_catalog):
+    catalog = mail_catalog
     make_user(catalog, "siti@example.org", ("curator", "rajang"), name="Siti")
     return catalog
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 import pytest
 
 from catalog import accounts, invitations
-from portal.services import get_services
 from tests.support.web import csrf_token, log_in, make_user
 
 USERS = "/workspace/users"
 
 
 @pytest.fixture
-def catalog(app, mailbox):
-    app.config["WTF_CSRF_ENABLED"] = True
-    app.config["MAIL_URL"] = mailbox.url
-    with app.app_context():
-        catalog = get_services().catalog
-    catalog.add_partner("rajang", name="Pustaka Rajang", country="MY")
+def catalog(mail_catalog):
+    catalog = mail_catalog
     make_user(catalog, "boss@example.org", ("consortium-admin", None), name="Boss")
     make_user(catalog, "siti@example.org", ("curator", "rajang"), name="<i>Siti</i>")
     return catalog
