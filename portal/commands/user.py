@@ -31,15 +31,22 @@ password_stdin = click.option(
 )
 
 
+def role_options(command):
+    """``--role`` and ``--partner``, as every command that names a role takes them."""
+    command = click.option("--partner", "partner_id", help="The partner the role is held at.")(
+        command
+    )
+    return click.option(
+        "--role",
+        type=click.Choice([str(r) for r in Role]),
+        required=True,
+        help="consortium-admin (no --partner), or partner-admin, curator, operator of --partner.",
+    )(command)
+
+
 @group.command("add")
 @click.argument("email")
-@click.option(
-    "--role",
-    type=click.Choice([str(r) for r in Role]),
-    required=True,
-    help="consortium-admin (no --partner), or partner-admin, curator, operator of --partner.",
-)
-@click.option("--partner", "partner_id", help="The partner the role is held at.")
+@role_options
 @click.option("--name", "display_name", help="The name shown for the user.")
 @password_stdin
 def add(email: str, role: str, partner_id: str | None, display_name: str | None, from_stdin):
@@ -60,13 +67,7 @@ def add(email: str, role: str, partner_id: str | None, display_name: str | None,
 
 @group.command("invite")
 @click.argument("email")
-@click.option(
-    "--role",
-    type=click.Choice([str(r) for r in Role]),
-    required=True,
-    help="consortium-admin (no --partner), or partner-admin, curator, operator of --partner.",
-)
-@click.option("--partner", "partner_id", help="The partner the role is held at.")
+@role_options
 @click.option(
     "--lang",
     "locale",
@@ -119,8 +120,7 @@ def invite(email, role, partner_id, locale, base_url, no_mail) -> None:
 
 @group.command("grant")
 @click.argument("email")
-@click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
-@click.option("--partner", "partner_id", help="The partner the role is held at.")
+@role_options
 def grant(email: str, role: str, partner_id: str | None) -> None:
     """Give user EMAIL another role (a user may hold roles at several partners)."""
     accounts.add_membership(get_services().catalog, email, role, partner_id, actor=ACTOR)
@@ -132,8 +132,7 @@ def grant(email: str, role: str, partner_id: str | None) -> None:
 
 @group.command("revoke")
 @click.argument("email")
-@click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
-@click.option("--partner", "partner_id", help="The partner the role is held at.")
+@role_options
 def revoke(email: str, role: str, partner_id: str | None) -> None:
     """Take a role from user EMAIL."""
     if not accounts.remove_membership(get_services().catalog, email, role, partner_id, actor=ACTOR):
