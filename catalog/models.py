@@ -170,6 +170,7 @@ class Record(Base):
     __table_args__ = (
         UniqueConstraint("partner_id", "oai_identifier", name="uq_record_partner_oai_identifier"),
         Index("ix_record_changed", "last_changed"),
+        Index("uq_record_partner_local_id", "partner_id", "local_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -187,7 +188,21 @@ class Record(Base):
     # a scheduled job, which then clears it). A harvest never touches these.
     access: Mapped[str] = mapped_column(String(16), default=AccessLevel.OPEN)
     embargo_until: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    # How the record came (catalog.upload_models.RecordOrigin): a harvest touches only
+    # records it brought ("harvested").
     origin: Mapped[str] = mapped_column(String(16), default="harvested")
+    # A draft (an upload under review) is invisible to the public, search and OAI-PMH
+    # until published; ``published_at`` is when it was first published (None: never,
+    # so OAI-PMH does not even report it as deleted while it is a draft again).
+    draft: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The partner's own identifier from a metadata sheet (``local_id`` column): the same
+    # sheet uploaded again updates these records instead of adding new ones.
+    local_id: Mapped[str | None] = mapped_column(String(200))
+    # The upload batch that made the record, and the page shown as its cover (plain ids:
+    # a foreign key added here would make SQLite rebuild the table, see Partner).
+    batch_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    cover_page_id: Mapped[int | None] = mapped_column(Integer)
     sets: Mapped[list[Any]] = mapped_column(default=list)
 
     title: Mapped[str | None] = mapped_column(Text)
@@ -301,6 +316,13 @@ class Page(Base):
     ocr_key: Mapped[str | None] = mapped_column(String(64), index=True)
     ocr_error: Mapped[str | None] = mapped_column(Text)
     ocr_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The current accepted correction (catalog.upload_models.PageCorrection): the whole
+    # corrected text and word boxes, searched and shown beside the original OCR above,
+    # which is never overwritten; ``corrections`` counts the accepted versions.
+    corrected_text: Mapped[str | None] = mapped_column(Text)
+    corrected_words: Mapped[list[Any] | None] = mapped_column(JSON)
+    corrected_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    corrections: Mapped[int] = mapped_column(Integer, default=0)
 
     object: Mapped[DigitalObject] = relationship(back_populates="pages")
 
@@ -346,6 +368,16 @@ class Quarantine(Base):
 # The account tables (users, memberships, audit log) live in their own module; importing
 # it here registers them on Base.metadata wherever the models are loaded (Alembic too).
 from catalog.account_models import AuditEvent, Invitation, Membership, Role, User  # noqa: E402
+from catalog.upload_models import (  # noqa: E402
+    BatchStatus,
+    CorrectionStatus,
+    PageCorrection,
+    RecordOrigin,
+    RecordVersion,
+    Upload,
+    UploadBatch,
+    UploadStatus,
+)
 
 __all__ = [
     "INSTITUTION_TYPES",
@@ -354,6 +386,8 @@ __all__ = [
     "AccessLevel",
     "AuditEvent",
     "Base",
+    "BatchStatus",
+    "CorrectionStatus",
     "DigitalObject",
     "File",
     "HarvestRun",
@@ -362,13 +396,19 @@ __all__ = [
     "ObjectStatus",
     "OcrStatus",
     "Page",
+    "PageCorrection",
     "Partner",
     "Quarantine",
     "RawXml",
     "Record",
+    "RecordOrigin",
+    "RecordVersion",
     "RightsSource",
     "Role",
     "RunStatus",
+    "Upload",
+    "UploadBatch",
+    "UploadStatus",
     "User",
     "utcnow",
 ]

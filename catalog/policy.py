@@ -35,9 +35,15 @@ class Action(enum.StrEnum):
     HIDE_RECORD = "hide-record"
     """Hide (withdraw) a record, and restore it."""
     PUBLISH_RECORD = "publish-record"
-    """Publish a draft, set embargoes, access levels and rights."""
+    """Unpublish a record (back to a draft), set embargoes, access levels and rights."""
+    PUBLISH_DRAFT = "publish-draft"
+    """Publish a reviewed draft (make it public and indexed)."""
     UPLOAD_SCANS = "upload-scans"
+    """Upload files and metadata sheets, confirm a batch's preview (making drafts)."""
     REVIEW_SCANS = "review-scans"
+    """Review a draft's pages: reorder, rotate, delete, replace, choose the cover."""
+    CORRECT_TEXT = "correct-text"
+    """Correct the OCR text of a partner's pages."""
     VIEW_AUDIT = "view-audit"
     """Read a partner's audit log."""
     VIEW_WORKSPACE = "view-workspace"
@@ -51,9 +57,25 @@ GRANTS: dict[Role, frozenset[Action]] = {
     Role.CONSORTIUM_ADMIN: frozenset(Action),
     Role.PARTNER_ADMIN: frozenset(Action) - CONSORTIUM_ACTIONS,
     Role.CURATOR: frozenset(
-        {Action.EDIT_RECORD, Action.HIDE_RECORD, Action.PUBLISH_RECORD, Action.VIEW_WORKSPACE}
+        {
+            Action.EDIT_RECORD,
+            Action.HIDE_RECORD,
+            Action.PUBLISH_RECORD,
+            Action.PUBLISH_DRAFT,
+            Action.REVIEW_SCANS,
+            Action.CORRECT_TEXT,
+            Action.VIEW_WORKSPACE,
+        }
     ),
-    Role.OPERATOR: frozenset({Action.UPLOAD_SCANS, Action.REVIEW_SCANS, Action.VIEW_WORKSPACE}),
+    Role.OPERATOR: frozenset(
+        {
+            Action.UPLOAD_SCANS,
+            Action.REVIEW_SCANS,
+            Action.PUBLISH_DRAFT,
+            Action.CORRECT_TEXT,
+            Action.VIEW_WORKSPACE,
+        }
+    ),
 }
 """Which actions each role grants on its own partner (consortium admin: on all)."""
 

@@ -3,9 +3,10 @@
 The portal (pages, API, IIIF, OAI-PMH provider, status page) reads the catalogue only
 through these and builds no SQL; the libraries use the shared rules here (visibility,
 the latest run). Results are model objects or small frozen dataclasses. A record is
-*visible* to the public when it is neither deleted (a tombstone) nor hidden:
-:data:`VISIBLE` and :func:`is_visible` are that rule, for queries and for loaded rows.
-The OAI-PMH provider alone reads invisible records too, to report them as deleted.
+*visible* to the public when it is neither deleted (a tombstone), nor hidden, nor a
+draft: :data:`VISIBLE` and :func:`is_visible` are that rule, for queries and for loaded
+rows. The OAI-PMH provider alone reads invisible records too, to report them as deleted
+(except drafts never published, which it does not know: :data:`EXPOSED`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ from catalog.pagetext import page_at
 if TYPE_CHECKING:
     from catalog.store import Catalog
 
-VISIBLE: ColumnElement[bool] = and_(Record.deleted.is_(False), Record.hidden.is_(False))
-"""The condition of a publicly visible record (not deleted, not hidden)."""
+VISIBLE: ColumnElement[bool] = and_(
+    Record.deleted.is_(False), Record.hidden.is_(False), Record.draft.is_(False)
+)
+"""The condition of a publicly visible record (not deleted, not hidden, not a draft)."""
+
+EXPOSED: ColumnElement[bool] = or_(Record.draft.is_(False), Record.published_at.is_not(None))
+"""The records the OAI-PMH provider knows: all but drafts that were never published."""
 
 _Query = TypeVar("_Query", bound=Select)
 
@@ -38,7 +44,12 @@ def visible(query: _Query) -> _Query:
 
 def is_visible(record: Record) -> bool:
     """Whether a loaded record is publicly visible (the same rule as :data:`VISIBLE`)."""
-    return not (record.deleted or record.hidden)
+    return not (record.deleted or record.hidden or record.draft)
+
+
+def is_exposed(record: Record) -> bool:
+    """Whether the OAI-PMH provider knows a loaded record (the rule of :data:`EXPOSED`)."""
+    return not record.draft or record.published_at is not None
 
 
 def record_counts(catalog: Catalog) -> dict[str, int]:
@@ -57,11 +68,11 @@ def public_record(catalog: Catalog, record_id: int) -> Record:
     """A visible record with its partner, objects and pages loaded.
 
     Raises :class:`Withdrawn` (410) for a record its partner withdrew (hidden) and
-    :class:`NotFound` for an unknown id or a deleted record (a tombstone).
+    :class:`NotFound` for an unknown id, a deleted record (a tombstone) or a draft.
     """
     with catalog.session() as s:
         row = s.get(Record, record_id)
-        if row is None or row.deleted:
+        if row is None or row.deleted or row.draft:
             raise NotFound(f"no record {record_id}", record=record_id)
         if row.hidden:
             raise Withdrawn(
@@ -252,6 +263,7 @@ class Changes:
 
 
 def _changed(query: _Query, changes: Changes) -> _Query:
+    query = query.where(EXPOSED)
     if changes.partner_id is not None:
         query = query.where(Record.partner_id == changes.partner_id)
     if changes.country is not None:
@@ -290,12 +302,14 @@ def changes_after(
 
 
 def any_record(catalog: Catalog, record_id: int) -> Record | None:
-    """The record with this id, tombstones and hidden records included, or None."""
+    """The record with this id, tombstones and hidden records included, or None (also
+    for a draft never published: see :data:`EXPOSED`)."""
     with catalog.session() as s:
-        return s.get(Record, record_id)
+        row = s.get(Record, record_id)
+        return row if row is not None and is_exposed(row) else None
 
 
 def earliest_change(catalog: Catalog) -> dt.datetime | None:
     """The oldest change time of any record."""
     with catalog.session() as s:
-        return s.scalar(select(func.min(Record.last_changed)))
+        return s.scalar(select(func.min(Record.last_changed)).where(EXPOSED))

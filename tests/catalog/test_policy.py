@@ -19,13 +19,29 @@ OWN_PARTNER = {
         A.EDIT_RECORD,
         A.HIDE_RECORD,
         A.PUBLISH_RECORD,
+        A.PUBLISH_DRAFT,
         A.UPLOAD_SCANS,
         A.REVIEW_SCANS,
+        A.CORRECT_TEXT,
         A.VIEW_AUDIT,
         A.VIEW_WORKSPACE,
     },
-    Role.CURATOR: {A.EDIT_RECORD, A.HIDE_RECORD, A.PUBLISH_RECORD, A.VIEW_WORKSPACE},
-    Role.OPERATOR: {A.UPLOAD_SCANS, A.REVIEW_SCANS, A.VIEW_WORKSPACE},
+    Role.CURATOR: {
+        A.EDIT_RECORD,
+        A.HIDE_RECORD,
+        A.PUBLISH_RECORD,
+        A.PUBLISH_DRAFT,
+        A.REVIEW_SCANS,
+        A.CORRECT_TEXT,
+        A.VIEW_WORKSPACE,
+    },
+    Role.OPERATOR: {
+        A.UPLOAD_SCANS,
+        A.REVIEW_SCANS,
+        A.PUBLISH_DRAFT,
+        A.CORRECT_TEXT,
+        A.VIEW_WORKSPACE,
+    },
 }
 """What each role may do on its own partner (a consortium admin: on any)."""
 CONSORTIUM_ONLY = {A.ADMIN_CONSORTIUM, A.APPROVE_PARTNER}
