@@ -275,6 +275,9 @@ class DigitalObject(Base):
     label: Mapped[str | None] = mapped_column(String(500))
     # The object's own access level, None to follow its record's (catalog.access).
     access: Mapped[str | None] = mapped_column(String(16))
+    # Scans uploaded to a record that is already public wait here, invisible, until
+    # published from the review screen (a draft record's objects are invisible anyway).
+    draft: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=ObjectStatus.PENDING)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -29,6 +29,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("cover_page_id", sa.Integer(), nullable=True))
         batch.create_index(batch.f("ix_record_batch_id"), ["batch_id"])
         batch.create_index("uq_record_partner_local_id", ["partner_id", "local_id"], unique=True)
+    with op.batch_alter_table("digital_object") as batch:
+        batch.add_column(
+            sa.Column("draft", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("page") as batch:
         batch.add_column(sa.Column("corrected_text", sa.Text(), nullable=True))
         batch.add_column(sa.Column("corrected_words", sa.JSON(), nullable=True))
@@ -168,6 +172,8 @@ def downgrade() -> None:
     with op.batch_alter_table("page") as batch:
         for column in ("corrections", "corrected_at", "corrected_words", "corrected_text"):
             batch.drop_column(column)
+    with op.batch_alter_table("digital_object") as batch:
+        batch.drop_column("draft")
     with op.batch_alter_table("record") as batch:
         batch.drop_index("uq_record_partner_local_id")
         batch.drop_index(batch.f("ix_record_batch_id"))
