@@ -8,10 +8,13 @@ caller can flag the record instead of guessing. Intake reaches them by way of
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 
 import pycountry
+
+from catalog.errors import InvalidInput
 
 # ISO 639-1, ISO 639-2/B and names (English, Indonesian, Malay) → ISO 639-3.
 _LANGUAGES = {
@@ -160,3 +163,68 @@ def _languages_of(raw: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elif code not in codes:
             codes.append(code)
     return tuple(codes), tuple(unknown)
+
+
+def iso639_3(value: str | None) -> str:
+    """The ISO 639-3 code a user typed for a record's or a batch's language, or InvalidInput.
+
+    Accepts what :func:`language` reads — any ISO 639-3 code (``bjn`` Banjar, ``iba``
+    Iban, ``jav``, ``sun``, ``min``, ``ban``…), ISO 639-1/639-2 codes and the English,
+    Indonesian and Malay names of the table above — and returns the code. Anything else
+    raises :class:`~catalog.errors.InvalidInput` whose message names the wrong value and
+    up to three close languages; ``fields`` carry ``field="language"``, ``value`` and
+    ``suggestions`` (codes), so a form or a sheet preview can word its own message.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        raise InvalidInput("no language given: use an ISO 639-3 code", field="language", value="")
+    code = language(raw)
+    if code is not None:
+        return code
+    close = close_languages(raw)
+    hint = "; did you mean " + ", ".join(f"{c} ({language_name(c)})" for c in close) + "?"
+    raise InvalidInput(
+        f"{raw[:60]!r} is not an ISO 639-3 language code or a language name we know"
+        + (hint if close else ""),
+        field="language",
+        value=raw[:60],
+        suggestions=",".join(close),
+    )
+
+
+def language_name(code: str) -> str:
+    """The English name of an ISO 639-3 code (``bjn`` → ``Banjar``), or the code itself."""
+    found = pycountry.languages.get(alpha_3=code)
+    return getattr(found, "name", code)
+
+
+@functools.lru_cache(maxsize=1)
+def _known_names() -> dict[str, str]:
+    """Every name and code users may type → its ISO 639-3 code: the table above first,
+    then ISO 639-3 names (living, individual and macro languages)."""
+    known = dict(LANGUAGE_CODES)
+    for found in pycountry.languages:
+        known.setdefault(found.name.lower(), found.alpha_3)
+    return known
+
+
+@functools.lru_cache(maxsize=256)
+def close_languages(value: str, limit: int = 3) -> tuple[str, ...]:
+    """Up to ``limit`` ISO 639-3 codes close to a value that is not a language.
+
+    The region's languages and the names partners write (the table above) come first,
+    then ISO 639-3 names; bare three-letter codes are only compared with ISO 639-3 codes
+    when nothing closer is found, since most letter triples are some code's neighbour.
+    """
+    key = _WS.sub(" ", value.strip().lower())
+    codes: list[str] = []
+    for pool in (LANGUAGE_CODES, _known_names()):
+        for match in difflib.get_close_matches(key, pool, n=limit * 3, cutoff=0.6):
+            if pool[match] not in codes:
+                codes.append(pool[match])
+        if len(codes) >= limit:
+            break
+    if not codes and re.fullmatch(r"[a-z]{3}", key):
+        triples = [found.alpha_3 for found in pycountry.languages]
+        codes = difflib.get_close_matches(key, triples, n=limit, cutoff=0.6)
+    return tuple(codes[:limit])
