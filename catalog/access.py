@@ -59,8 +59,9 @@ def content_open(
 
 
 def open_objects(record: Record, now: dt.datetime | None = None) -> list[DigitalObject]:
-    """The record's objects whose content is open (in the record's object order)."""
-    return [obj for obj in record.objects if content_open(record, obj, now)]
+    """The record's published objects whose content is open (in the record's object
+    order); a draft object is never public (:func:`catalog.queries.is_published`)."""
+    return [obj for obj in record.objects if not obj.draft and content_open(record, obj, now)]
 
 
 def restriction(

@@ -7,6 +7,14 @@ the latest run). Results are model objects or small frozen dataclasses. A record
 draft: :data:`VISIBLE` and :func:`is_visible` are that rule, for queries and for loaded
 rows. The OAI-PMH provider alone reads invisible records too, to report them as deleted
 (except drafts never published, which it does not know: :data:`EXPOSED`).
+
+A visible record's *published* objects are public; its draft objects (scans added to a
+public record, waiting for review) are not, anywhere: :data:`PUBLISHED_OBJECT`,
+:func:`is_published` and :func:`published_objects` are that rule. A record loaded by
+:func:`public_record` (or with :func:`published_objects`) has only its published objects
+in ``record.objects``, so what reads it — record page, API, IIIF, search documents —
+cannot show a draft object; the queries over pages and files here filter the same way,
+so a draft object's files, tiles and manifest answer 404.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import Load, defer, selectinload
 
 from catalog import access
 from catalog.errors import NotFound, Withdrawn
@@ -33,6 +41,9 @@ VISIBLE: ColumnElement[bool] = and_(
 
 EXPOSED: ColumnElement[bool] = or_(Record.draft.is_(False), Record.published_at.is_not(None))
 """The records the OAI-PMH provider knows: all but drafts that were never published."""
+
+PUBLISHED_OBJECT: ColumnElement[bool] = DigitalObject.draft.is_(False)
+"""The condition of a published digital object (not a draft waiting for review)."""
 
 _Query = TypeVar("_Query", bound=Select)
 
@@ -52,6 +63,18 @@ def is_exposed(record: Record) -> bool:
     return not record.draft or record.published_at is not None
 
 
+def is_published(obj: DigitalObject) -> bool:
+    """Whether a loaded object is published (the rule of :data:`PUBLISHED_OBJECT`); the
+    public sees it only when its record is visible too."""
+    return not obj.draft
+
+
+def published_objects() -> Load:
+    """The loader option that fills ``Record.objects`` with the published objects only
+    (each with its pages): the one way public reads load a record's objects."""
+    return selectinload(Record.objects.and_(PUBLISHED_OBJECT)).selectinload(DigitalObject.pages)
+
+
 def record_counts(catalog: Catalog) -> dict[str, int]:
     """Visible records per partner id (partners without any are left out)."""
     with catalog.session() as s:
@@ -65,13 +88,14 @@ def record_counts(catalog: Catalog) -> dict[str, int]:
 
 
 def public_record(catalog: Catalog, record_id: int) -> Record:
-    """A visible record with its partner, objects and pages loaded.
+    """A visible record with its partner, published objects and pages loaded (its draft
+    objects are left out of ``record.objects``: :func:`published_objects`).
 
     Raises :class:`Withdrawn` (410) for a record its partner withdrew (hidden) and
     :class:`NotFound` for an unknown id, a deleted record (a tombstone) or a draft.
     """
     with catalog.session() as s:
-        row = s.get(Record, record_id)
+        row = s.get(Record, record_id, options=[published_objects()])
         if row is None or row.deleted or row.draft:
             raise NotFound(f"no record {record_id}", record=record_id)
         if row.hidden:
@@ -87,8 +111,15 @@ def public_record(catalog: Catalog, record_id: int) -> Record:
 
 
 def record_pages(record: Record) -> list[Page]:
-    """Every page of a record that has an image, in object then page order."""
-    return [page for obj in record.objects for page in obj.pages if page.image_sha256]
+    """Every page of a record's published objects that has an image, in object then page
+    order."""
+    return [
+        page
+        for obj in record.objects
+        if is_published(obj)
+        for page in obj.pages
+        if page.image_sha256
+    ]
 
 
 def record_page(record: Record, number: int) -> Page:
@@ -100,10 +131,11 @@ def record_page(record: Record, number: int) -> Page:
 
 
 def public_object(catalog: Catalog, object_id: int) -> DigitalObject:
-    """A digital object of a visible record, with its record and pages, or :class:`NotFound`."""
+    """A published digital object of a visible record, with its record and pages, or
+    :class:`NotFound` (a draft object is unknown to the public)."""
     with catalog.session() as s:
         obj = s.get(DigitalObject, object_id)
-        if obj is None or not is_visible(obj.record):
+        if obj is None or not is_published(obj) or not is_visible(obj.record):
             raise NotFound(f"no digital object {object_id}", object=object_id)
         _ = obj.record.partner, obj.pages
         return obj
@@ -115,7 +147,7 @@ def _pages_of_visible_records(*columns) -> Select:
         .select_from(Page)
         .join(DigitalObject, Page.object_id == DigitalObject.id)
         .join(Record, DigitalObject.record_id == Record.id)
-        .where(VISIBLE)
+        .where(VISIBLE, PUBLISHED_OBJECT)
     )
 
 
@@ -187,30 +219,47 @@ def media_types(catalog: Catalog, checksums: list[str]) -> dict[str, str]:
 
 
 def thumbnails(catalog: Catalog, record_ids: list[int]) -> dict[int, str]:
-    """The first open page's thumbnail checksum of each record that has one (pages of
-    objects whose content is closed, :mod:`catalog.access`, give none)."""
+    """The thumbnail checksum of each record that has one: its cover page's
+    (``Record.cover_page_id``) when that page is public and open, else its first open
+    page's. Pages of draft objects, and of objects whose content is closed
+    (:mod:`catalog.access`), give none."""
     if not record_ids:
         return {}
     with catalog.session() as s:
         rows = s.execute(
             select(
                 DigitalObject.record_id,
+                Page.id,
                 Page.thumb_sha256,
+                Record.cover_page_id,
                 DigitalObject.access,
                 Record.access,
                 Record.embargo_until,
             )
             .join(Page, Page.object_id == DigitalObject.id)
             .join(Record, Record.id == DigitalObject.record_id)
-            .where(DigitalObject.record_id.in_(record_ids), Page.thumb_sha256.is_not(None))
+            .where(
+                DigitalObject.record_id.in_(record_ids),
+                Page.thumb_sha256.is_not(None),
+                PUBLISHED_OBJECT,
+            )
             .order_by(DigitalObject.record_id, DigitalObject.id, Page.order)
         )
-        found: dict[int, str] = {}
-        for record_id, sha, object_level, record_level, embargo_until in rows:
-            level = access.levels_access(record_level, embargo_until, object_level)
-            if record_id not in found and level is AccessLevel.OPEN:
-                found[record_id] = sha
-        return found
+        first: dict[int, str] = {}
+        covers: dict[int, str] = {}
+        for record_id, page_id, sha, cover, *levels in rows:
+            if access.levels_access(levels[1], levels[2], levels[0]) is not AccessLevel.OPEN:
+                continue
+            first.setdefault(record_id, sha)
+            if page_id == cover:
+                covers[record_id] = sha
+        return first | covers
+
+
+def cover_page(record: Record, pages: list[Page]) -> Page | None:
+    """The page among ``pages`` (a record's public pages) that shows the record: its
+    cover (``Record.cover_page_id``) when among them, else the first; None for none."""
+    return next((p for p in pages if p.id == record.cover_page_id), pages[0] if pages else None)
 
 
 def recent_records(catalog: Catalog, limit: int) -> list[Record]:

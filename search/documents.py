@@ -2,10 +2,11 @@
 
 Documents are plain frozen dataclasses holding original text; each backend analyses
 them its own way (tantivy through :mod:`search.analysis`, Elasticsearch through its
-analyzers). Deleted and hidden records produce no document: their ids are reported for
-removal instead. The text of pages whose content is not open (:mod:`catalog.access`:
-metadata only, on site only, under embargo) is left out — no page document, no words in
-the record's text, no snippets — so releasing an embargo (which marks the record due)
+analyzers). Deleted, hidden and draft records produce no document: their ids are
+reported for removal instead; a record's draft objects give no text. The text of pages
+whose content is not open (:mod:`catalog.access`: metadata only, on site only, under
+embargo) is left out — no page document, no words in the record's text, no snippets —
+so releasing an embargo (which marks the record due)
 brings it back at the next indexing.
 """
 
@@ -16,12 +17,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from catalog import access
-from catalog.models import DigitalObject, Record
+from catalog import access, queries
+from catalog.models import Record
 from catalog.pagetext import numbered
-from catalog.queries import is_visible, visible
+from catalog.queries import is_published, is_visible, visible
 from catalog.store import Catalog
 
 MAX_TEXT = 2_000_000
@@ -91,11 +91,13 @@ class RecordDoc:
 
 def record_doc(record: Record) -> RecordDoc:
     """The document of a live record (objects and pages must be loaded); pages of
-    objects whose content is not open get no document and give no text."""
+    draft objects (:func:`catalog.queries.is_published`) and of objects whose content is
+    not open get no document and give no text."""
+    published = [obj for obj in record.objects or () if is_published(obj)]
     opened = {obj.id for obj in access.open_objects(record)}
     pages = tuple(
         PageDoc(page.id, record.id, number, page.text or "", page.language)
-        for number, page in numbered(page for obj in record.objects or () for page in obj.pages)
+        for number, page in numbered(page for obj in published for page in obj.pages)
         if page.object_id in opened
     )
     text = "\n".join(p.text for p in pages if p.text)[:MAX_TEXT]
@@ -113,7 +115,7 @@ def record_doc(record: Record) -> RecordDoc:
         description=record.description or "",
         languages=tuple(str(code) for code in record.languages or ()),
         year=record.year_from,
-        digitized=bool(record.objects) or bool(record.scan_urls),
+        digitized=bool(published) or bool(record.scan_urls),
         rights=record.rights_uri or None,
         text=text,
         pages=pages,
@@ -163,4 +165,5 @@ def count_live(catalog: Catalog, partner: str | None = None) -> int:
 
 
 def _query():
-    return select(Record).options(selectinload(Record.objects).selectinload(DigitalObject.pages))
+    """Records with their published objects only: a draft object's text is never indexed."""
+    return select(Record).options(queries.published_objects())

@@ -52,7 +52,8 @@ def record(record_id: int):
     if hits and "page" not in request.args:  # open the first page with a hit
         number = min(numbers.get(hit.page_id, number) for hit in hits)
     permalink = urls.permalink(row.id)
-    thumb = pages[0].thumb_sha256 if pages else None
+    cover = queries.cover_page(row, pages)
+    thumb = cover.thumb_sha256 if cover else None
     thumb_url = urls.absolute("records.file", sha256=thumb) if thumb else None
     return render_template(
         "records/record.html",
