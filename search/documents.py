@@ -30,13 +30,22 @@ TEXT_LANGS = ("ind", "msa", "eng")
 
 @dataclasses.dataclass(frozen=True)
 class PageDoc:
-    """One OCR'd page: its record, its number (:func:`catalog.pagetext.numbered`) and text."""
+    """One OCR'd page: its record, its number (:func:`catalog.pagetext.numbered`) and the
+    text shown (the corrected text of a corrected page); ``original`` is a corrected
+    page's OCR text (else empty), searched too but never shown in snippets."""
 
     page_id: int
     record_id: int
     order: int
     text: str
     lang: str | None = None
+    original: str = ""
+
+    @property
+    def searched(self) -> str:
+        """What the backends index for the page: its text, then the original OCR of a
+        corrected page, so a word of either finds it (the stored text stays ``text``)."""
+        return f"{self.text}\n{self.original}" if self.original else self.text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,11 +105,11 @@ def record_doc(record: Record) -> RecordDoc:
     published = [obj for obj in record.objects or () if is_published(obj)]
     opened = {obj.id for obj in access.open_objects(record)}
     pages = tuple(
-        PageDoc(page.id, record.id, number, page.text or "", page.language)
+        _page_doc(page, record.id, number)
         for number, page in numbered(page for obj in published for page in obj.pages)
         if page.object_id in opened
     )
-    text = "\n".join(p.text for p in pages if p.text)[:MAX_TEXT]
+    text = "\n".join(p.searched for p in pages if p.text)[:MAX_TEXT]
     titles = tuple(str(t.get("value")) for t in record.titles or () if t.get("value"))
     return RecordDoc(
         record_id=record.id,
@@ -120,6 +129,15 @@ def record_doc(record: Record) -> RecordDoc:
         text=text,
         pages=pages,
     )
+
+
+def _page_doc(page, record_id: int, number: int) -> PageDoc:
+    """A page's document: its corrected text (:mod:`ingest.corrections`) with the OCR as
+    ``original``, or the OCR alone."""
+    if page.corrected_text is None:
+        return PageDoc(page.id, record_id, number, page.text or "", page.language)
+    original = (page.text or "") if page.text != page.corrected_text else ""
+    return PageDoc(page.id, record_id, number, page.corrected_text, page.language, original)
 
 
 def load(catalog: Catalog, record_ids: Iterable[int]) -> tuple[list[RecordDoc], list[int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -30,6 +31,22 @@ from search.settings import SearchSettings
 from search.types import FACET_FIELDS, SORTS, Hit, PageHit, SearchQuery, SearchResult
 
 MAX_PAGE_SIZE = 100
+
+
+class _Original(NamedTuple):
+    text: str
+    words: list
+
+
+class _PageText(NamedTuple):
+    """What search inside reads of a page: its language, the words shown (corrected or
+    OCR, ``Page.words`` rows) and, for a corrected page, the OCR as it was."""
+
+    language: str | None
+    shown_words: list
+    original: _Original | None
+
+
 SUGGEST_BELOW = 3
 
 
@@ -187,26 +204,34 @@ class SearchService:
         plan = Plan(node, facets=False)
         matches = self.backend.pages(plan, [record_id], limit=10_000)
         matcher = Matcher(node, self.analyzer, expand=self.glossary is not None)
-        words = self._page_words([m.page_id for m in matches])
+        texts = self._page_texts([m.page_id for m in matches])
         out = []
         for m in sorted(matches, key=lambda m: m.order):
-            page_lang, page_words = words.get(m.page_id, (None, []))
-            text_snippet = snippet(m.text, matcher, page_lang or lang) or ""
-            out.append(
-                PageHit(
-                    m.page_id, m.order, text_snippet, boxes(page_words, matcher, page_lang or lang)
-                )
-            )
+            page = texts.get(m.page_id) or _PageText(None, [], None)
+            page_lang = page.language or lang
+            found = boxes(page.shown_words, matcher, page_lang)
+            text_snippet = snippet(m.text, matcher, page_lang)
+            if page.original is not None and not found:  # a word only the OCR read
+                found = boxes(page.original.words, matcher, page_lang)
+                text_snippet = text_snippet or snippet(page.original.text, matcher, page_lang)
+            out.append(PageHit(m.page_id, m.order, text_snippet or "", found))
         return tuple(out)
 
-    def _page_words(self, page_ids: list[int]) -> dict[int, tuple[str | None, list]]:
+    def _page_texts(self, page_ids: list[int]) -> dict[int, _PageText]:
+        """The words of these pages: the corrected ones of a corrected page (its OCR as
+        ``original``), else the OCR's."""
         if not page_ids:
             return {}
+        columns = (Page.id, Page.language, Page.text, Page.words, Page.corrected_words)
         with self.catalog.session() as s:
-            rows = s.execute(
-                select(Page.id, Page.language, Page.words).where(Page.id.in_(page_ids))
-            )
-            return {pid: (language, words or []) for pid, language, words in rows}
+            rows = s.execute(select(*columns).where(Page.id.in_(page_ids)))
+            out = {}
+            for pid, language, text, words, corrected in rows:
+                if corrected is None:
+                    out[pid] = _PageText(language, words or [], None)
+                else:
+                    out[pid] = _PageText(language, corrected, _Original(text or "", words or []))
+            return out
 
     # -- indexing ------------------------------------------------------------------------
 

@@ -272,7 +272,7 @@ def _actions(docs: Iterable[RecordDoc]) -> Iterator[dict[str, Any]]:
                         "record_id": doc.record_id,
                         "page_id": page.page_id,
                         "order": page.order,
-                        "text": page.text,
+                        "text": page.searched,  # a corrected page: its OCR too
                         "stored": {"text": page.text},
                     },
                 }

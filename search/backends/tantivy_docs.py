@@ -82,7 +82,7 @@ def documents(
     record.add_bytes("data", json.dumps(_stored(doc), ensure_ascii=False).encode())
     lang = doc.lang
     pages = [p for p in doc.pages if p.text]
-    prepared = [analyzer.index_text(p.text, p.lang or lang) for p in pages]
+    prepared = [analyzer.index_text(p.searched, p.lang or lang) for p in pages]
     texts = {
         "title": [doc.title, *doc.titles],
         "subject": list(doc.subjects),
@@ -93,7 +93,7 @@ def documents(
         for value in values:
             if value:
                 add(record, field, analyzer.index_text(value, lang))
-    if pages and doc.text == "\n".join([p.text for p in pages]):  # prepared already
+    if pages and doc.text == "\n".join([p.searched for p in pages]):  # prepared already
         record.add_text("text_t", "\n".join(prepared))  # the pages' words, collected below
     elif doc.text:
         add(record, "text", analyzer.index_text(doc.text, lang))
