@@ -16,7 +16,8 @@ Contracts:
 - Login attempts that fail are counted per typed e-mail address
   (``LOGIN_LIMIT_PER_ACCOUNT``) and per client address (``LOGIN_LIMIT_PER_ADDRESS``) in
   ``RATELIMIT_STORAGE_URI``; past either limit the login answers 429. Password-reset
-  requests are counted the same way, every one (``RESET_LIMIT_PER_*``).
+  requests are counted the same way, every one (``RESET_LIMIT_PER_*``), and so are the
+  uploads a user starts (``UPLOAD_LIMIT_PER_USER``, per user).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from portal.services import get_services
 LOGIN_ENDPOINT = "workspace.login"
 RESET_ENDPOINT = "workspace.forgot_password"
 PASSWORD_ENDPOINT = "workspace.change_password"  # noqa: S105 - an endpoint name
+UPLOAD_ENDPOINT = "workspace.tus_create"
 KEPT_ACROSS_LOGIN = ("lang",)
 
 
@@ -119,9 +121,15 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _own_account() -> str:
-    user = getattr(current_user, "user", None)
-    return f"password-change:{user.id if user is not None else ''}"
+def _own_account_as(prefix: str):
+    def key() -> str:
+        user = getattr(current_user, "user", None)
+        return f"{prefix}{user.id if user is not None else request.remote_addr}"
+
+    return key
+
+
+_own_account = _own_account_as("password-change:")
 
 
 THROTTLED = {
@@ -140,6 +148,7 @@ THROTTLED = {
         None,
     ),
     PASSWORD_ENDPOINT: ((("LOGIN_LIMIT_PER_ACCOUNT", _own_account),), _failed),
+    UPLOAD_ENDPOINT: ((("UPLOAD_LIMIT_PER_USER", _own_account_as("upload-create:")),), None),
 }
 """Endpoint → ((setting naming a rate, key of what is counted), which POSTs count:
 None for every one)."""

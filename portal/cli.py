@@ -31,6 +31,7 @@ COMMANDS = {
     "search": "search",
     "user": "user",
     "embargo": "records",
+    "uploads": "uploads",
 }
 """Top-level command name → the module of ``portal.commands`` that defines it."""
 

@@ -13,9 +13,11 @@ defaults are their settings dataclasses' own (written once, there).
 
 from harvester.settings import HarvestSettings
 from ingest.settings import IngestSettings
+from ingest.upload_settings import UploadSettings
 
 _harvest = HarvestSettings()
 _ingest = IngestSettings()
+_uploads = UploadSettings(directory="uploads")
 
 SECRET_KEY = "dev-only-change-me"  # noqa: S105 - a development default, documented
 """Signs sessions and CSRF tokens. Set a long random value in production."""
@@ -120,6 +122,28 @@ INGEST_THUMB_SIDE = _ingest.thumb_side
 
 INGEST_PDF_DPI = _ingest.pdf_dpi
 """Resolution at which PDF pages are rasterised into page images."""
+
+# --- uploads ---------------------------------------------------------------------------
+
+UPLOADS_DIR = None
+"""Folder where files uploaded in the workspace arrive (default: ``uploads/`` in the
+instance folder); keep it on the same filesystem as ``FILES_DIR``."""
+
+UPLOAD_MAX_FILE_MB = _uploads.max_bytes // (1024 * 1024)
+"""Largest single file accepted by the workspace upload, in megabytes (8 GiB: masters
+of several gigabytes are normal)."""
+
+UPLOAD_QUOTA_MB = _uploads.quota_bytes // (1024 * 1024)
+"""Most megabytes one user may have on the server at once: files arriving, plus files
+received and waiting for their batch to be confirmed."""
+
+UPLOAD_ABANDON_HOURS = _uploads.abandon_hours
+"""Hours after which an upload that received nothing more is removed as abandoned (by
+the queue's hourly ``clean_uploads`` job or ``warisan uploads clean``)."""
+
+UPLOAD_LIMIT_PER_USER = "120 per minute"
+"""New uploads one user may start (a Flask-Limiter rate); past it the upload endpoint
+answers 429 and the browser tries again later."""
 
 # --- search ----------------------------------------------------------------------------
 

@@ -33,7 +33,8 @@ class LoginRequired(WarisanError):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/iiif/"))
+    """JSON for the API, IIIF and the tus upload endpoint (read by the page's script)."""
+    return request.path.startswith(("/api/", "/iiif/", "/workspace/uploads/"))
 
 
 def _login_redirect():

@@ -38,6 +38,7 @@ def derive_defaults(app: Flask) -> None:
     config["SEARCH_URL"] = config["SEARCH_URL"] or f"tantivy://{folder / 'index'}"
     config["QUEUE_URL"] = config["QUEUE_URL"] or f"sqlite:///{folder / 'queue.db'}"
     config["FILES_DIR"] = str(config["FILES_DIR"] or folder / "files")
+    config["UPLOADS_DIR"] = str(config.get("UPLOADS_DIR") or folder / "uploads")
 
 
 SCHEMES = {

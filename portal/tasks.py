@@ -5,7 +5,8 @@
 library job: fetch a harvested scan (:func:`harvester.scan_jobs.fetch_object_scan`),
 split an object into pages and OCR a page (:mod:`ingest.jobs`), index the records that
 are due (:func:`search.indexing.drain`), and every ten minutes release the embargoes
-that have ended (:func:`catalog.controls.release_embargoes`). A wrapper runs its job on
+that have ended (:func:`catalog.controls.release_embargoes`), and every hour remove
+abandoned uploads (:func:`ingest.uploads.clean`). A wrapper runs its job on
 this process's services and queues what the job hands back. The catalogue is the
 durable state: every job is idempotent and :meth:`Jobs.enqueue_pending` (also every five
 minutes) queues again whatever is unfinished, so a worker killed with ``kill -9`` loses
@@ -29,8 +30,9 @@ from catalog.errors import ConfigError
 from harvester import scan_jobs
 from harvester.settings import HarvestSettings
 from ingest import jobs as ingest_jobs
-from ingest import language, work
+from ingest import language, uploads, work
 from ingest.settings import IngestSettings
+from ingest.upload_settings import UploadSettings
 from portal.services import Services, get_services
 from search import indexing
 
@@ -208,9 +210,15 @@ def _register(jobs: Jobs) -> None:
             jobs.index_due()
         return len(released)
 
+    @huey.periodic_task(huey_package().crontab(minute="17"), name="clean_uploads")
+    def clean_uploads() -> int:
+        """Uploads abandoned for ``UPLOAD_ABANDON_HOURS`` and leftover files go."""
+        settings = UploadSettings.from_config(jobs.config)
+        return len(uploads.clean(jobs.services().catalog, settings))
+
     jobs.fetch_scan, jobs.ingest_object = fetch_scan, ingest_object
     jobs.ocr_page, jobs.index_due = ocr_page, index_due
-    jobs.release_embargoes = release_embargoes
+    jobs.release_embargoes, jobs.clean_uploads = release_embargoes, clean_uploads
 
 
 def _last_try(task) -> bool:

@@ -175,6 +175,11 @@ MATRIX: dict[str, tuple[str, object]] = {
     ),
     "/workspace/users/<int:user_id>/disable": ("/workspace/users/1/disable", 405),
     "/workspace/users/<int:user_id>/enable": ("/workspace/users/1/enable", 405),
+    # --- uploads: the tus endpoint (portal/views/workspace/tus.py) answers OPTIONS, POST,
+    # HEAD, PATCH and DELETE; its authorization, CSRF and cross-partner refusals are
+    # tested with a real tus client in tests/portal/test_tus.py
+    "/workspace/uploads/": ("/workspace/uploads/", 405),
+    "/workspace/uploads/<upload_id>": ("/workspace/uploads/0123abcd", 405),
 }
 
 
@@ -256,7 +261,7 @@ def test_a_public_rule_answers_everybody_alike():
 def _rule_of(app, url: str) -> str:
     adapter = app.url_map.bind("localhost")
     path = url.split("?")[0]
-    for method in ("GET", "POST"):
+    for method in ("GET", "POST", "PATCH"):
         try:
             return adapter.match(path, method=method, return_rule=True)[0].rule
         except MethodNotAllowed:
