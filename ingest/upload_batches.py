@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from catalog import policy
 from catalog.audit import record_audit
-from catalog.errors import InvalidInput, NotFound
-from catalog.languages import language
+from catalog.errors import NotFound
+from catalog.languages import iso639_3
 from catalog.models import Partner
 from catalog.policy import Action, Principal
 from catalog.upload_models import BatchStatus, Upload, UploadBatch, UploadStatus
@@ -50,14 +50,10 @@ class BatchSummary:
 
 def check_language(value: str | None) -> str | None:
     """The ISO 639-3 code for a batch's language (None when blank), or
-    :class:`InvalidInput` naming the value that is not a language."""
+    :class:`InvalidInput` naming the value that is not a language (with close ones:
+    :func:`catalog.languages.iso639_3`)."""
     value = (value or "").strip()
-    if not value:
-        return None
-    code = language(value)
-    if code is None:
-        raise InvalidInput(f"{value!r} is not an ISO 639-3 language code", language=value)
-    return code
+    return iso639_3(value) if value else None
 
 
 def create_batch(
