@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -37,9 +37,20 @@ from catalog import policy
 from catalog.audit import Actor, actor_of, record_audit
 from catalog.errors import InvalidInput, NotFound
 from catalog.models import DigitalObject, Page, Record, utcnow
-from catalog.pagetext import Word, line_boxes, words_of
+from catalog.pagetext import Word, words_of
 from catalog.policy import Action, Principal
 from catalog.upload_models import CorrectionStatus, PageCorrection
+from ingest.textlines import (
+    Line,
+    PageState,
+    Progress,
+    join_words,
+    line_texts,
+    line_words,
+    lines_of,
+    progress,
+    record_pages,
+)
 
 if TYPE_CHECKING:
     from catalog.store import Catalog
@@ -49,20 +60,7 @@ MAX_LINE_CHARS = 500
 ORIGINAL = 0
 """The version number of the original OCR, for :func:`revert`."""
 
-
-@dataclasses.dataclass(frozen=True)
-class Line:
-    """One line of a page as a corrector sees it: its number, box (master pixels), the
-    OCR's text and the current text (the corrected one when there is one)."""
-
-    number: int
-    box: tuple[int, int, int, int]
-    original: str
-    text: str
-
-    @property
-    def corrected(self) -> bool:
-        return self.text != self.original
+__all__ = ["Line", "PageState", "Progress", "lines_of", "progress", "record_pages"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,47 +78,7 @@ class Version:
     text: str
 
 
-@dataclasses.dataclass(frozen=True)
-class Progress:
-    """How much of a record's text is corrected: pages and lines, each out of the total
-    (lines that have OCR words)."""
-
-    pages: int = 0
-    pages_corrected: int = 0
-    lines: int = 0
-    lines_corrected: int = 0
-
-
 # -- reading ---------------------------------------------------------------------------
-
-
-def lines_of(page: Page) -> list[Line]:
-    """The page's OCR lines with their current text, in line order."""
-    original = _line_words(words_of(page.words))
-    current = (
-        _line_words(words_of(page.corrected_words)) if page.corrected_text is not None else None
-    )
-    stored = [tuple(box) for box in page.lines or ()]
-    found = line_boxes(words_of(page.words))
-    out = []
-    for index, number in enumerate(sorted(original)):
-        box = stored[index] if len(stored) == len(original) else found[index]
-        text = _join(original[number])
-        now = _join(current.get(number, [])) if current is not None else text
-        out.append(Line(number, tuple(int(v) for v in box), text, now))  # type: ignore[arg-type]
-    return out
-
-
-def progress(pages: Iterable[Page]) -> Progress:
-    """What :class:`Progress` says of these pages (loaded rows; no query)."""
-    counts = [0, 0, 0, 0]
-    for page in pages:
-        lines = lines_of(page) if page.words else []
-        counts[0] += 1
-        counts[1] += page.corrected_text is not None
-        counts[2] += len(lines)
-        counts[3] += sum(1 for line in lines if line.corrected)
-    return Progress(*counts)
 
 
 def history(catalog: Catalog, page_id: int) -> list[Version]:
@@ -190,7 +148,7 @@ def revert(catalog: Catalog, principal: Principal, page_id: int, number: int) ->
             )
             if row is None:
                 raise NotFound(f"page {page_id} has no version {number}", version=number)
-            target = {n: _join(ws) for n, ws in _line_words(words_of(row.words)).items()}
+            target = {n: join_words(ws) for n, ws in line_words(words_of(row.words)).items()}
             target = {line.number: target.get(line.number, "") for line in lines_of(page)}
         return write(s, page, record, target, principal, CorrectionStatus.ACCEPTED)
 
@@ -199,36 +157,45 @@ def clean_changes(page: Page, changes: Mapping[Any, Any]) -> dict[int, str]:
     """``changes`` checked against the page's lines: numbers as ints, texts with their
     spaces collapsed; :class:`InvalidInput` naming the first bad line."""
     if not page.words:
-        raise InvalidInput("this page has no OCR text to correct", page=page.id)
-    known = {line.number for line in lines_of(page)}
+        raise InvalidInput("this page has no OCR text to correct", page=page.id, code="no-text")
+    known = {line.number: index for index, line in enumerate(lines_of(page), start=1)}
     out = {}
     for key, value in changes.items():
         try:
             number = int(key)
         except (TypeError, ValueError) as exc:
-            raise InvalidInput(f"not a line number: {key!r}", field="lines") from exc
+            raise InvalidInput(
+                f"not a line number: {key!r}", field="lines", code="unknown-line"
+            ) from exc
         if number not in known:
-            raise InvalidInput(f"page {page.id} has no line {number}", field="lines", line=number)
-        out[number] = clean_line(value, number)
+            raise InvalidInput(
+                f"page {page.id} has no line {number}",
+                field="lines",
+                line=number,
+                code="unknown-line",
+            )
+        out[number] = clean_line(value, number, known[number])
     if not out:
-        raise InvalidInput("no lines to correct", field="lines")
+        raise InvalidInput("no lines to correct", field="lines", code="no-lines")
     return out
 
 
-def clean_line(value: Any, number: int) -> str:
+def clean_line(value: Any, number: int, position: int | None = None) -> str:
     """One corrected line: a string of at most :data:`MAX_LINE_CHARS` characters without
-    control characters (a line break included), spaces collapsed."""
+    control characters (a line break included), spaces collapsed. The errors carry the
+    line's ``number`` and its ``position`` on the page (1, 2, … as people count)."""
+    where = {"field": "lines", "line": number, "position": position or number + 1}
     if not isinstance(value, str):
-        raise InvalidInput(f"line {number} is not text", field="lines", line=number)
+        raise InvalidInput(f"line {number} is not text", code="not-text", **where)
     if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise InvalidInput(f"line {number} holds control characters", field="lines", line=number)
+        raise InvalidInput(f"line {number} holds control characters", code="control", **where)
     text = " ".join(value.split())
     if len(text) > MAX_LINE_CHARS:
         raise InvalidInput(
             f"line {number} is longer than {MAX_LINE_CHARS} characters",
-            field="lines",
-            line=number,
             max=MAX_LINE_CHARS,
+            code="too-long",
+            **where,
         )
     return text
 
@@ -291,7 +258,7 @@ def accept(page: Page, record: Record, row: PageCorrection, now: dt.datetime) ->
     """Make ``row`` the page's current text (a version reading as the OCR clears the
     page's corrected text) and queue the record for indexing."""
     row.status = str(CorrectionStatus.ACCEPTED)
-    same = _texts(words_of(row.words)) == _texts(words_of(page.words))
+    same = line_texts(words_of(row.words)) == line_texts(words_of(page.words))
     page.corrected_text = None if same else row.text
     page.corrected_words = None if same else row.words
     page.corrected_at = None if same else now
@@ -304,7 +271,7 @@ def apply(page: Page, lines: Sequence[Line], changed: Mapping[int, str]) -> tupl
     """The page's words and text with ``changed`` lines replaced (see the module's rule
     for their boxes); the other lines keep their current words."""
     base = page.corrected_words if page.corrected_text is not None else page.words
-    current = _line_words(words_of(base))
+    current = line_words(words_of(base))
     boxes = {line.number: line.box for line in lines}
     words: list[Word] = []
     for number in sorted(boxes):
@@ -312,7 +279,7 @@ def apply(page: Page, lines: Sequence[Line], changed: Mapping[int, str]) -> tupl
             words += spread(changed[number], boxes[number], current.get(number, []), number)
         else:
             words += current.get(number, [])
-    texts = {number: _join([w for w in words if w.line == number]) for number in boxes}
+    texts = {number: join_words([w for w in words if w.line == number]) for number in boxes}
     return words, _text(page, texts)
 
 
@@ -345,21 +312,6 @@ def _page(session: Session, page_id: int) -> tuple[Page, Record]:
     if record is None or record.deleted:
         raise NotFound(f"no page {page_id}", page=page_id)
     return page, record
-
-
-def _line_words(words: Iterable[Word]) -> dict[int, list[Word]]:
-    out: dict[int, list[Word]] = {}
-    for word in words:
-        out.setdefault(word.line or 0, []).append(word)
-    return out
-
-
-def _texts(words: Iterable[Word]) -> dict[int, str]:
-    return {number: _join(ws) for number, ws in _line_words(words).items() if ws}
-
-
-def _join(words: Iterable[Word]) -> str:
-    return " ".join(w.text for w in words)
 
 
 def _text(page: Page, texts: Mapping[int, str]) -> str:

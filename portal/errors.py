@@ -33,8 +33,9 @@ class LoginRequired(WarisanError):
 
 
 def _wants_json() -> bool:
-    """JSON for the API, IIIF and the tus upload endpoint (read by the page's script)."""
-    return request.path.startswith(("/api/", "/iiif/", "/workspace/uploads/"))
+    """JSON for the API, IIIF and the tus upload endpoint (read by the page's script),
+    and for a request that sent JSON (a script's POST)."""
+    return request.path.startswith(("/api/", "/iiif/", "/workspace/uploads/")) or request.is_json
 
 
 def _login_redirect():

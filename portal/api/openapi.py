@@ -119,7 +119,22 @@ SCHEMAS: dict[str, Any] = {
                             "description": "Whether the page's image and text are served "
                             "(else they answer 403: metadata only, on site only or embargo).",
                         },
+                        "corrected": {
+                            "type": "boolean",
+                            "description": "Whether the partner corrected the page's OCR text.",
+                        },
                     },
+                },
+            },
+            "corrections": {
+                "type": "object",
+                "description": "How much of the text is corrected: pages and OCR lines, "
+                "each out of the total.",
+                "properties": {
+                    "pages": INT,
+                    "pages_corrected": INT,
+                    "lines": INT,
+                    "lines_corrected": INT,
                 },
             },
         },
@@ -133,8 +148,24 @@ SCHEMAS: dict[str, Any] = {
             "width": NINT,
             "height": NINT,
             "language": NSTR,
-            "text": STR,
-            "words": {"type": "array", "items": BOX},
+            "text": {
+                "type": "string",
+                "description": "The page's text: the corrected text of a corrected page.",
+            },
+            "words": {
+                "type": "array",
+                "items": BOX,
+                "description": "The words of ``text`` with their boxes.",
+            },
+            "corrected": {
+                "type": "boolean",
+                "description": "Whether the partner corrected the OCR text (then "
+                "``original_text`` and ``original_words`` hold what OCR read).",
+            },
+            "corrected_at": NSTR,
+            "corrected_by": NSTR,
+            "original_text": STR,
+            "original_words": {"type": "array", "items": BOX},
         },
     },
     "SearchResult": {

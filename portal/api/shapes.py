@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from catalog import access
@@ -9,6 +10,7 @@ from catalog.models import Page, Record
 from catalog.pagetext import box_json, numbered, words_of
 from catalog.records import DESCRIPTIVE_FIELDS
 from catalog.rights import statement
+from ingest import corrections
 from search.types import SearchQuery, SearchResult
 
 RECORD_FIELDS = DESCRIPTIVE_FIELDS
@@ -46,6 +48,7 @@ def record(row: Record, permalink: str, language: str = "en") -> dict[str, Any]:
         "last_changed": _time(row.last_changed),
     }
     opened = {obj.id for obj in access.open_objects(row)}
+    pages = [page for obj in row.objects for page in obj.pages]
     data["pages"] = [
         {
             "number": number,
@@ -53,26 +56,44 @@ def record(row: Record, permalink: str, language: str = "en") -> dict[str, Any]:
             "width": page.width,
             "height": page.height,
             "open": page.object_id in opened,
+            "corrected": page.corrected_text is not None,
         }
-        for number, page in numbered(page for obj in row.objects for page in obj.pages)
+        for number, page in numbered(pages)
     ]
+    data["corrections"] = dataclasses.asdict(
+        corrections.progress(p for p in pages if p.object_id in opened)
+    )
     return data
 
 
 def page(row: Record, page_row: Page, number: int) -> dict[str, Any]:
-    """A page's OCR text and word boxes (master-image pixels)."""
-    words = [box_json(word, reading=True) for word in words_of(page_row.words)]
-    return {
+    """A page's text and word boxes (master-image pixels): the corrected ones of a page
+    its partner corrected (``corrected``), with what OCR read as ``original_text`` and
+    ``original_words``."""
+    corrected = page_row.corrected_text is not None
+    shown = page_row.corrected_words if corrected else page_row.words
+    out = {
         "record_id": row.id,
         "number": number,
         "width": page_row.width,
         "height": page_row.height,
         "language": page_row.language,
-        "text": page_row.text or "",
+        "text": (page_row.corrected_text if corrected else page_row.text) or "",
         "mean_confidence": page_row.mean_confidence,
         "ocr_status": page_row.ocr_status,
-        "words": words,
+        "words": _boxes(shown),
+        "corrected": corrected,
+        "corrected_at": _time(page_row.corrected_at) if corrected else None,
+        "corrected_by": row.partner.name if corrected else None,
+        "original_text": page_row.text or "",
     }
+    if corrected:
+        out["original_words"] = _boxes(page_row.words)
+    return out
+
+
+def _boxes(rows) -> list[dict[str, Any]]:
+    return [box_json(word, reading=True) for word in words_of(rows)]
 
 
 def _facet_value(field: str, value: str, count: int, selected: bool, language: str) -> dict:

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from catalog import access, profiles, queries, rights
 from catalog.errors import InvalidInput, NotFound, SearchError
 from catalog.pagetext import clamp_number, page_at, page_numbers
-from ingest import tiles
+from ingest import corrections, tiles
 from portal import citations, urls
 from portal.inside import search_inside
 from portal.services import get_services
@@ -72,6 +72,7 @@ def record(record_id: int):
         restricted=restricted,
         open_objects=access.open_objects(row),
         statement=rights.statement(row.rights_uri),
+        progress=corrections.progress(pages),
     )
 
 

@@ -1,7 +1,12 @@
 /* Warisan page viewer: OpenSeadragon deep zoom of the page images, a page strip, the
  * OCR text beside the image, and search-inside hits boxed on the image from the stored
  * word coordinates (master-image pixels). Without JavaScript the page still shows the
- * display image, the text and the strip links; this script only enhances it. */
+ * display image, the text and the strip links; this script only enhances it.
+ *
+ * On the workspace's correction page (section.viewer.correct) the same viewer shows
+ * one page; the box of the OCR line whose input has the focus is marked on it, and
+ * saving posts the changed lines only (inputs still reading as data-current are left
+ * out; the server ignores unchanged lines anyway). */
 (function () {
   "use strict";
 
@@ -65,6 +70,7 @@
     }
 
     viewer.addHandler("open", drawHits);
+    if (section.classList.contains("correct")) { correcting(section, viewer, pages[0]); }
 
     function showText(number) {
       fetch(section.getAttribute("data-pages-api") + number, { headers: { Accept: "application/json" } })
@@ -81,7 +87,23 @@
             heading.textContent = section.getAttribute("data-label-page") + " " + number;
             textBox.appendChild(heading);
           }
+          if (data.corrected) {
+            var badge = document.createElement("p");
+            badge.className = "corrected-badge";
+            badge.textContent = section.getAttribute("data-label-corrected");
+            textBox.appendChild(badge);
+          }
           textBox.appendChild(pre);
+          if (data.corrected) {
+            var details = document.createElement("details");
+            var summary = document.createElement("summary");
+            summary.textContent = section.getAttribute("data-label-original");
+            var original = pre.cloneNode(false);
+            original.textContent = data.original_text;
+            details.appendChild(summary);
+            details.appendChild(original);
+            textBox.appendChild(details);
+          }
         });
     }
 
@@ -95,6 +117,11 @@
         a.removeAttribute("aria-current");
       });
       if (link) { link.setAttribute("aria-current", "page"); }
+      var correct = section.querySelector("a.correct-link");
+      if (correct) {
+        correct.href = correct.getAttribute("data-href").replace(/\/0\/corrections$/,
+          "/" + pages[number - 1].id + "/corrections");
+      }
       var url = new URL(window.location.href);
       url.searchParams.set("page", String(number));
       window.history.replaceState(null, "", url.toString());
@@ -109,6 +136,42 @@
         var stripLink = section.querySelector('.page-strip a[data-page="' + number + '"]');
         go(number, stripLink);
       });
+    });
+  }
+
+  function correcting(section, viewer, page) {
+    function mark(input) {
+      viewer.clearOverlays();
+      var item = viewer.world.getItemAt(0);
+      if (!item || !page.width) { return; }
+      var box = input.getAttribute("data-box").split(",").map(Number);
+      var scale = item.getContentSize().x / page.width;
+      var rect = item.imageToViewportRectangle(
+        box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale);
+      var element = document.createElement("div");
+      element.className = "line-box";
+      element.setAttribute("data-box", box.join(","));
+      viewer.addOverlay({ element: element, location: rect });
+      viewer.viewport.fitBounds(new OpenSeadragon.Rect(
+        rect.x - rect.width * 0.1, rect.y - rect.height * 4,
+        rect.width * 1.2, rect.height * 9));
+      section.setAttribute("data-line", input.id);
+    }
+    var inputs = section.querySelectorAll(".correct-form input[data-box]");
+    inputs.forEach(function (input) {
+      input.addEventListener("focus", function () { mark(input); });
+      input.addEventListener("input", function () {
+        input.classList.toggle("changed", input.value !== input.getAttribute("data-current"));
+      });
+    });
+    var form = section.querySelector(".correct-form");
+    form.addEventListener("submit", function () {
+      inputs.forEach(function (input) {
+        if (input.value === input.getAttribute("data-current")) { input.disabled = true; }
+      });
+    });
+    window.addEventListener("pageshow", function () {  /* back from the next page */
+      inputs.forEach(function (input) { input.disabled = false; });
     });
   }
 

@@ -180,6 +180,24 @@ MATRIX: dict[str, tuple[str, object]] = {
     # tested with a real tus client in tests/portal/test_tus.py
     "/workspace/uploads/": ("/workspace/uploads/", 405),
     "/workspace/uploads/<upload_id>": ("/workspace/uploads/0123abcd", 405),
+    # --- corrections: OCR text correction of partner A's page (POSTs, cross-partner and
+    # CSRF: tests/portal/test_corrections.py)
+    "/workspace/pages/<int:page_id>/corrections": (
+        "/workspace/pages/{page_ids[0]}/corrections",
+        {
+            "anonymous": LOGIN,
+            "researcher": 403,
+            "operator of A": 200,
+            "curator of A": 200,
+            "partner admin of A": 200,
+            "partner admin of B": 403,
+            "consortium admin": 200,
+        },
+    ),
+    "/workspace/pages/<int:page_id>/corrections/revert": (
+        "/workspace/pages/{page_ids[0]}/corrections/revert",
+        405,
+    ),
 }
 
 

@@ -29,7 +29,7 @@ from catalog.models import AccessLevel, utcnow
 from portal import auth
 from portal.services import get_services
 from portal.tasks import get_jobs
-from portal.views.workspace import bp
+from portal.views.workspace import bp, corrections
 
 STATE_NAMES = {
     wq.RecordState.ALL: _l("All"),
@@ -304,6 +304,7 @@ def _record_page(record_id: int, status: int = 200, problem: str = "", **forms):
         problem=problem,
         may_hide=policy.may(principal, policy.Action.HIDE_RECORD, row.partner_id),
         may_publish=policy.may(principal, policy.Action.PUBLISH_RECORD, row.partner_id),
+        **corrections.record_state(principal, row),
     ), status
 
 
