@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 
 from catalog.errors import InvalidInput, NotFound
-from catalog.models import AccessLevel, Record, utcnow
+from catalog.models import AccessLevel, DigitalObject, Record, utcnow
 
 if TYPE_CHECKING:
     from catalog.store import Catalog
@@ -31,7 +31,10 @@ class RecordState(enum.StrEnum):
 
     ALL = "all"
     VISIBLE = "visible"
-    """Public: neither deleted nor withdrawn."""
+    """Public: neither deleted, nor withdrawn, nor a draft."""
+    DRAFT = "draft"
+    """Drafts under review, and public records with scans waiting for review (draft
+    objects): the partner's review queue."""
     WITHDRAWN = "withdrawn"
     EMBARGOED = "embargoed"
     """Under an embargo that has not ended."""
@@ -110,7 +113,14 @@ def workspace_record(catalog: Catalog, record_id: int) -> Record:
 def _state_condition(state: RecordState, now: dt.datetime) -> ColumnElement[bool]:
     embargoed = and_(Record.embargo_until.is_not(None), Record.embargo_until > now)
     if state is RecordState.VISIBLE:
-        return and_(Record.deleted.is_(False), Record.hidden.is_(False))
+        return and_(Record.deleted.is_(False), Record.hidden.is_(False), Record.draft.is_(False))
+    if state is RecordState.DRAFT:
+        waiting = (
+            select(DigitalObject.id)
+            .where(DigitalObject.record_id == Record.id, DigitalObject.draft.is_(True))
+            .exists()
+        )
+        return and_(Record.deleted.is_(False), or_(Record.draft.is_(True), waiting))
     if state is RecordState.WITHDRAWN:
         return Record.hidden.is_(True)
     if state is RecordState.EMBARGOED:

@@ -175,6 +175,56 @@ MATRIX: dict[str, tuple[str, object]] = {
     ),
     "/workspace/users/<int:user_id>/disable": ("/workspace/users/1/disable", 405),
     "/workspace/users/<int:user_id>/enable": ("/workspace/users/1/enable", 405),
+    # --- review: drafts, review and publishing (portal/views/workspace/review.py); the
+    # POSTs' authorization (cross-partner, operator may not unpublish) and CSRF are
+    # tested in tests/portal/test_review.py
+    "/workspace/records/<int:record_id>/review": (
+        "/workspace/records/{manuscript}/review",
+        {
+            "anonymous": LOGIN,
+            "researcher": 403,
+            "partner admin of B": 403,
+            **{p: 200 for p in MEMBERS if p != "partner admin of B"},
+        },
+    ),
+    "/workspace/pages/<int:page_id>/<kind>": (
+        "/workspace/pages/{page_ids[0]}/thumb",
+        {
+            "anonymous": LOGIN,
+            "researcher": 403,
+            "partner admin of B": 403,
+            **{p: 200 for p in MEMBERS if p != "partner admin of B"},
+        },
+    ),
+    "/workspace/records/<int:record_id>/review/order": (
+        "/workspace/records/{manuscript}/review/order",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/review/pages/<int:page_id>/move": (
+        "/workspace/records/{manuscript}/review/pages/{page_ids[0]}/move",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/review/pages/<int:page_id>/rotate": (
+        "/workspace/records/{manuscript}/review/pages/{page_ids[0]}/rotate",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/review/pages/<int:page_id>/delete": (
+        "/workspace/records/{manuscript}/review/pages/{page_ids[0]}/delete",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/review/pages/<int:page_id>/cover": (
+        "/workspace/records/{manuscript}/review/pages/{page_ids[0]}/cover",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/review/pages/<int:page_id>/replace": (
+        "/workspace/records/{manuscript}/review/pages/{page_ids[0]}/replace",
+        405,
+    ),
+    "/workspace/records/<int:record_id>/publish": ("/workspace/records/{manuscript}/publish", 405),
+    "/workspace/records/<int:record_id>/unpublish": (
+        "/workspace/records/{manuscript}/unpublish",
+        405,
+    ),
     # --- uploads: the tus endpoint (portal/views/workspace/tus.py) answers OPTIONS, POST,
     # HEAD, PATCH and DELETE; its authorization, CSRF and cross-partner refusals are
     # tested with a real tus client in tests/portal/test_tus.py

@@ -34,6 +34,7 @@ from portal.views.workspace import bp, corrections
 STATE_NAMES = {
     wq.RecordState.ALL: _l("All"),
     wq.RecordState.VISIBLE: _l("Public"),
+    wq.RecordState.DRAFT: _l("Drafts and scans to review"),
     wq.RecordState.WITHDRAWN: _l("Withdrawn"),
     wq.RecordState.EMBARGOED: _l("Under embargo"),
     wq.RecordState.METADATA_ONLY: _l("Metadata only"),
