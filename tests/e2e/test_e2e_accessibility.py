@@ -19,6 +19,7 @@ import dataclasses
 import pytest
 
 from catalog import accounts, controls, invitations, password_resets
+from ingest import corrections
 from portal import create_app
 from portal.services import get_services
 from tests.e2e import axe
@@ -84,6 +85,8 @@ def site(tmp_path_factory):
         make_user(services.catalog, EMAILS["partner admin of A"], ("partner-admin", "rajang"))
         who = accounts.principal(services.catalog, admin)
         controls.withdraw(services.catalog, who, [library.hostile], "Withdrawn <b>for</b> a test")
+        # a corrected page: its badge and OCR text in the viewer, versions in the workspace
+        corrections.correct(services.catalog, who, library.page_ids[0], {2: "Sambas <i>"})
         services.search.reindex()
         _, invitation = invitations.create_invitation(
             services.catalog, "invited@example.org", "curator", "rajang", actor=admin
