@@ -1,39 +1,41 @@
-"""Upload intake for digitization teams: files (or a folder with a metadata CSV) become
-uploaded records and digital objects waiting to be split into pages.
+"""Upload intake for digitization teams (``warisan ingest``): files, or a folder with a
+metadata sheet, become uploaded records and digital objects waiting to be split into
+pages.
 
 Every file is read in full before anything is stored (:func:`ingest.intake.check_file`),
 so a bad file gets its own error in the report, nothing of it is kept, and the batch goes
-on. A CSV row becomes a record only when at least one of its files is good. Its values
-go through the normaliser of every intake (:func:`catalog.records.normalised_record`), so
-an uploaded record reads like a harvested one ("Bahasa Indonesia" is ``ind``, "abad
-ke-19" a year range).
+on. The sheet (CSV — comma or semicolon — or XLSX) is read and checked as the
+workspace's (:mod:`ingest.sheets`, :mod:`ingest.sheet_rows`): every problem of every row
+is reported at once and nothing is stored while there is one. A row becomes a record
+only when at least one of its files is good; a row whose ``local_id`` names an existing
+record of the partner updates it (keeping a version) instead of adding one, so the same
+sheet taken in twice adds nothing; a row with a ``record`` cell adds its files to that
+record. Values go through the normaliser of every intake
+(:func:`catalog.records.normalised_record`), so an uploaded record reads like a
+harvested one ("Bahasa Indonesia" is ``ind``, "abad ke-19" a year range).
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from catalog.errors import IngestError, InvalidInput, NotFound
 from catalog.files import FileStore
-from catalog.models import RECORD_TYPES, DigitalObject, ObjectStatus, Record
+from catalog.models import Record
 from catalog.records import RecordData, normalised_record
 from catalog.store import Catalog
-from ingest import intake
-from ingest.objects import store_file
+from ingest import cataloguing, intake, sheet_rows, sheets
 from ingest.settings import IngestSettings
 
-CSV_COLUMNS = ("files", "title", "creator", "date", "language", "type", "rights", "description")
-SPLIT = re.compile(r"\s*[;|]\s*")
-"""What separates the values of one cell (``files``, ``creator``, ``language``)."""
+ACTOR = "cli"
 
 
 @dataclasses.dataclass(frozen=True)
 class FileReport:
-    """The outcome for one file: ``ok`` with the record and object made, or ``error``."""
+    """The outcome for one file: ``ok`` with the record and object made (object None
+    when the record had this very file already), or ``error``."""
 
     file: str
     status: str
@@ -45,55 +47,43 @@ class FileReport:
 
 @dataclasses.dataclass(frozen=True)
 class Item:
-    """One item to take in: its files and (for new records) its metadata."""
+    """One item to take in: its files, the metadata of its record (None: titled after
+    its first file, or the ``record_ref`` record's), its ``local_id`` and the existing
+    record a sheet's ``record`` cell names."""
 
     files: tuple[Path, ...]
     record: RecordData | None
+    local_id: str | None = None
+    record_ref: str | None = None
 
 
 def read_csv(folder: Path, csv_path: Path) -> list[Item]:
-    """The items of a metadata CSV (one row per item; file names relative to ``folder``).
+    """The items of a metadata sheet, CSV or XLSX (one row per item; file names
+    relative to ``folder``).
 
-    Raises :class:`InvalidInput` naming the row for a missing column, title or bad type.
+    Raises :class:`InvalidInput` listing every problem, one a line
+    (``line <row>: <message> (column <name>)``), when the sheet has any error.
     """
     try:
-        with open(csv_path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidInput(f"{csv_path.name}: cannot be read as a UTF-8 CSV ({exc})") from exc
-    header = {k.strip().lower() for k in (rows[0].keys() if rows else [])}
-    missing = [c for c in ("files", "title") if c not in header]
-    if missing:
+        sheet = sheets.read_sheet(csv_path.read_bytes(), csv_path.name)
+    except sheets.SheetError as exc:
+        raise InvalidInput(f"{csv_path.name}: {exc.message}") from exc
+    except OSError as exc:
+        raise InvalidInput(f"{csv_path.name}: cannot be read ({exc.strerror})") from exc
+    checks = sheet_rows.check_rows(sheet, require_files=True)
+    problems = [p for p in sheet.problems if p.level == "error"]
+    problems += [p for check in checks for p in check.errors]
+    if problems:
+        messages = {**sheets.MESSAGES, **sheet_rows.MESSAGES}
         raise InvalidInput(
-            f"{csv_path.name}: missing column(s) {', '.join(missing)}; "
-            f"expected {', '.join(CSV_COLUMNS)}"
+            f"{csv_path.name}: "
+            + "\n".join(
+                f"line {p.row}: {p.message(messages)} (column {p.column})" for p in problems
+            )
         )
     return [
-        _item(folder, n, {k.strip().lower(): (v or "").strip() for k, v in row.items() if k})
-        for n, row in enumerate(rows, 2)
+        Item(tuple(folder / n for n in c.files), c.data, c.local_id, c.record_ref) for c in checks
     ]
-
-
-def _item(folder: Path, line: int, row: dict[str, str]) -> Item:
-    if not row.get("title"):
-        raise InvalidInput(f"line {line}: the title is empty")
-    kind = (row.get("type") or "other").lower()
-    if kind not in RECORD_TYPES:
-        raise InvalidInput(f"line {line}: type {kind!r} is not one of {', '.join(RECORD_TYPES)}")
-    names = [n for n in SPLIT.split(row.get("files", "")) if n]
-    if not names:
-        raise InvalidInput(f"line {line}: no file names")
-    record = normalised_record(
-        source_format="upload-csv",
-        titles=[(row["title"], None)],
-        creators=SPLIT.split(row.get("creator", "")),
-        descriptions=[row.get("description", "")],
-        dates=[row.get("date", "")],
-        types=[kind],
-        languages=SPLIT.split(row.get("language", "")),
-        rights=[row.get("rights", "")],
-    )
-    return Item(tuple(folder / n for n in names), record)
 
 
 def take_in(
@@ -104,12 +94,15 @@ def take_in(
     settings: IngestSettings,
     *,
     record_id: int | None = None,
+    draft: bool = False,
     progress: Callable[[FileReport], None] | None = None,
 ) -> list[FileReport]:
     """Check, store and register every file; returns one report per file, in order.
 
-    Items with ``record`` None are attached to ``record_id``, or become a record titled
-    after the file when ``record_id`` is None.
+    Items with neither ``record`` nor ``record_ref`` are attached to ``record_id``, or
+    become a record titled after the file when ``record_id`` is None. New records are
+    published unless ``draft``; with ``draft``, files added to a public record wait as
+    draft objects. Each record and object made is audited as ``"cli"``.
     """
     catalog.get_partner(partner_id)
     if record_id is not None:
@@ -127,21 +120,67 @@ def take_in(
                 good.append((path, pages))
             except IngestError as exc:
                 checked.append(FileReport(str(path.name), "error", exc.message))
-        target = record_id
-        if good and target is None:
-            data = item.record or normalised_record(
-                titles=[(good[0][0].stem, None)], type_default="other"
-            )
-            target = catalog.create_uploaded_record(partner_id, data)
-        for path, pages in good:
-            object_id = _add_object(catalog, files, target, path)
-            checked.append(FileReport(path.name, "ok", "", target, object_id, pages))
+        if good:
+            try:
+                checked += _store(catalog, files, partner_id, item, good, record_id, draft)
+            except NotFound as exc:  # a ``record`` cell naming no record of the partner
+                checked += [FileReport(p.name, "error", exc.message) for p, _ in good]
         order = {p.name: i for i, p in enumerate(item.files)}
         for report in sorted(checked, key=lambda r: order.get(r.file, 0)):
             reports.append(report)
             if progress:
                 progress(report)
     return reports
+
+
+def _store(catalog, files, partner_id, item, good, record_id, draft) -> list[FileReport]:
+    """Store an item's good files and write its record and objects in one transaction."""
+    stored = [(path, pages, files.put_file(path), intake.sniff(path)) for path, pages in good]
+    with catalog.session() as s:
+        record = _record(s, partner_id, item, good[0][0], record_id, draft)
+        reports = []
+        for path, pages, file, media in stored:
+            obj = cataloguing.attach_file(
+                s,
+                record,
+                sha256=file.sha256,
+                media_type=media,
+                size=file.size,
+                relpath=file.relpath,
+                name=path.name,
+                actor=ACTOR,
+                draft=draft and not record.draft,
+            )
+            message = "" if obj is not None else "already attached"
+            object_id = obj.id if obj is not None else None
+            reports.append(FileReport(path.name, "ok", message, record.id, object_id, pages))
+        return reports
+
+
+def _record(s, partner_id, item, first: Path, record_id, draft) -> Record:
+    if item.record_ref is not None:
+        row = cataloguing.target(s, partner_id, item.record_ref)
+        if row is None:
+            raise NotFound(f"no record {item.record_ref!r} of partner {partner_id}")
+        return row
+    if item.record is None and record_id is not None:
+        return s.get(Record, record_id)
+    data = item.record or normalised_record(titles=[(first.stem, None)], type_default="other")
+    existing = None
+    if item.local_id:
+        existing = cataloguing.by_local_id(s, partner_id, [item.local_id]).get(item.local_id)
+    _, row = cataloguing.write_record(
+        s,
+        partner_id,
+        data,
+        existing=existing,
+        local_id=item.local_id,
+        actor=ACTOR,
+        source=ACTOR,
+        draft=draft,
+        origin="uploaded",
+    )
+    return row
 
 
 def _absent(path: Path) -> int:
@@ -157,18 +196,3 @@ def _check_record(catalog: Catalog, partner_id: str, record_id: int) -> None:
             raise InvalidInput(
                 f"record {record_id} belongs to partner {record.partner_id}, not {partner_id}"
             )
-
-
-def _add_object(catalog: Catalog, files: FileStore, record_id: int, path: Path) -> int:
-    row = store_file(catalog, files, path, path.name)
-    with catalog.session() as s:
-        obj = DigitalObject(
-            record_id=record_id,
-            origin="uploaded",
-            file_sha256=row.sha256,
-            label=path.name[:500],
-            status=ObjectStatus.STORED,
-        )
-        s.add(obj)
-        s.flush()
-        return obj.id

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from catalog.errors import InvalidInput
 from ingest import batch, ocr, work
 from portal.services import get_services
 from portal.tasks import get_jobs
@@ -99,24 +100,39 @@ def ocr_command(
 @click.option("--partner", "partner_id", required=True, help="Partner the items belong to.")
 @click.option("--record", "record_id", type=int, help="Attach the files to this record.")
 @click.option(
+    "--sheet",
     "--csv",
     "csv_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Metadata CSV for a folder: one row per item (files, title, creator, date, "
-    "language, type, rights, description).",
+    help="Metadata sheet for a folder, CSV (comma or semicolon) or XLSX: one row per item "
+    "(local_id, record, files, title, creator, date, language, type, subjects, places, "
+    "publisher, extent, shelfmark, rights, description).",
+)
+@click.option(
+    "--draft", is_flag=True, help="Make new records drafts (published later in the workspace)."
 )
 @with_appcontext
 def ingest_command(
-    paths: tuple[Path, ...], partner_id: str, record_id: int | None, csv_path: Path | None
+    paths: tuple[Path, ...],
+    partner_id: str,
+    record_id: int | None,
+    csv_path: Path | None,
+    draft: bool = False,
 ) -> None:
     """Take in scans (files or folders) for partner --partner and queue them for OCR.
 
     Every file is checked in full first; a bad file is reported and the batch goes on.
-    Exits with status 1 when any file was refused.
+    A sheet with any error is reported whole (every row and column) and nothing is
+    taken in. A row whose local_id names a record of the partner updates that record
+    (keeping a version) instead of adding one, so running the same sheet again adds
+    nothing. Exits with status 1 when any file was refused.
     """
     services = get_services()
     jobs = get_jobs()
-    items = _items(paths, csv_path)
+    try:
+        items = _items(paths, csv_path)
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
     total = sum(len(item.files) for item in items)
     reports: list[batch.FileReport] = []
     with click.progressbar(length=total, label="Files") as bar:
@@ -132,10 +148,13 @@ def ingest_command(
             items,
             jobs.settings,
             record_id=record_id,
+            draft=draft,
             progress=progress,
         )
     for report in reports:
-        if report.status == "ok":
+        if report.status == "ok" and report.object_id is None:
+            click.echo(f"ok     {report.file}: record {report.record_id}, {report.message}")
+        elif report.status == "ok":
             jobs.ingest_object(report.object_id)
             click.echo(
                 f"ok     {report.file}: record {report.record_id}, object "
@@ -155,7 +174,7 @@ def ingest_command(
 def _items(paths: tuple[Path, ...], csv_path: Path | None) -> list[batch.Item]:
     if csv_path is not None:
         if len(paths) != 1 or not paths[0].is_dir():
-            raise click.UsageError("--csv needs exactly one FOLDER argument")
+            raise click.UsageError("--sheet needs exactly one FOLDER argument")
         return batch.read_csv(paths[0], csv_path)
     files: list[Path] = []
     for path in paths:
