@@ -230,3 +230,32 @@ def test_members_find_the_correction_page_from_the_viewer_and_workspace(
         "0 of 2",
         "0 of 4",
     ]
+
+
+def test_a_draft_page_is_corrected_with_the_workspace_image(app, operator, library):
+    with app.app_context(), get_services().catalog.session() as s:
+        s.get(Record, library.manuscript).draft = True
+    doc = html.fromstring(operator.get(_url(library)).data)
+    [image] = doc.xpath('//div[@id="viewer-image"]/img/@src')
+    assert image == f"/workspace/pages/{library.page_ids[0]}/display"
+    assert operator.get(image).status_code == 200
+    assert not doc.xpath('//a[text()="Public page of this record"]')
+    assert _post(operator, library, {2: "Sambas."}).status_code == 302
+    assert _page(app, library).corrected_text == "Hikajat radja\nSambas."
+
+
+def test_search_inside_the_api_and_iiif_box_the_corrected_word(app, operator, library):
+    _post(operator, library, {1: "Hikayat Baginda Raja"})
+    with app.app_context():
+        get_services().search.reindex()
+    public = app.test_client()
+    api = public.get(f"/api/records/{library.manuscript}/search?q=Baginda").get_json()
+    [hit] = api["hits"]
+    corrected = {w[0]: w[1:5] for w in _page(app, library).corrected_words}
+    [box] = hit["boxes"]
+    assert [box[k] for k in ("x", "y", "w", "h")] == corrected["Baginda"]
+    assert box["text"] == "Baginda"
+    assert "<mark>Baginda</mark>" in hit["snippet"]
+    iiif = public.get(f"/iiif/objects/{library.object_id}/search?q=Baginda").get_json()
+    [resource] = iiif["resources"]
+    assert resource["on"].endswith("#xywh=" + ",".join(map(str, corrected["Baginda"])))

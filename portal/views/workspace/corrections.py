@@ -19,13 +19,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from catalog import policy
+from catalog import access, policy, queries
 from catalog.errors import InvalidInput
 from catalog.pagetext import numbered
 from ingest import corrections
 from portal import auth
 from portal.services import get_services
 from portal.tasks import get_jobs
+from portal.templating import viewer_pages
 from portal.views.workspace import bp
 
 LINE_FIELD = "line-"
@@ -111,6 +112,7 @@ def _page(page_id: int, status: int = 200, problem: str = "", typed: dict | None
         "workspace/corrections.html",
         record=record,
         page=page,
+        image=_image(page, record),
         number=number,
         lines=lines,
         typed=typed or {},
@@ -119,6 +121,25 @@ def _page(page_id: int, status: int = 200, problem: str = "", typed: dict | None
         problem=problem,
         max_chars=corrections.MAX_LINE_CHARS,
     ), status
+
+
+def _image(page, record) -> dict:
+    """The viewer's page (:func:`portal.templating.viewer_pages`): deep zoom from the
+    public routes when the page is public, else the display image the workspace serves
+    its members (a draft, withdrawn or closed record's page)."""
+    obj = next(o for o in record.objects if o.id == page.object_id)
+    if queries.is_visible(record) and not obj.draft and access.content_open(record, obj):
+        return viewer_pages([page])[0]
+    image = url_for("workspace.page_image", page_id=page.id, kind="display")
+    return {
+        "n": 1,
+        "id": page.id,
+        "image": image,
+        "tiles": None,
+        "width": page.width,
+        "height": page.height,
+        "lang": None,
+    }
 
 
 def record_state(principal: policy.Principal, record) -> dict:
