@@ -46,6 +46,10 @@ TEXT_FIELDS: dict[str, int] = {
 }
 """The per-language fields of a profile and the longest text each may hold."""
 
+PROFILE_KEYS = frozenset({*TEXT_FIELDS, "contacts"})
+"""The keys of ``Partner.profile`` a :class:`Profile` owns; others (a partner's
+settings, e.g. :mod:`ingest.suggestions`') are left as they are."""
+
 CONTACT_FIELDS: dict[str, int] = {
     "name": 200,
     "role": 200,
@@ -231,7 +235,8 @@ def update_profile(
         changed = sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
         if not changed:
             return False
-        partner.profile = clean.to_json()
+        kept = {k: v for k, v in (partner.profile or {}).items() if k not in PROFILE_KEYS}
+        partner.profile = {**kept, **clean.to_json()}  # keys of other owners stay
         partner.profile_updated_at = utcnow()
         record_audit(
             s,

@@ -89,7 +89,7 @@ def history(catalog: Catalog, page_id: int) -> list[Version]:
             .where(PageCorrection.page_id == page_id)
             .order_by(PageCorrection.number.desc())
         )
-        return [_version(row) for row in rows]
+        return [version_of(row) for row in rows]
 
 
 def load_page(catalog: Catalog, principal: Principal, page_id: int) -> tuple[Page, Record]:
@@ -97,7 +97,7 @@ def load_page(catalog: Catalog, principal: Principal, page_id: int) -> tuple[Pag
     policy's ``CORRECT_TEXT`` on the record's partner: :class:`NotFound`,
     :class:`~catalog.errors.Forbidden`."""
     with catalog.session() as s:
-        page, record = _page(s, page_id)
+        page, record = page_and_record(s, page_id)
         policy.require(principal, Action.CORRECT_TEXT, record.partner_id)
         for obj in record.objects:  # loaded now: the caller shows the page among them
             obj.pages  # noqa: B018
@@ -123,7 +123,7 @@ def correct(
     longer than :data:`MAX_LINE_CHARS` or holding control characters.
     """
     with catalog.session() as s:
-        page, record = _page(s, page_id)
+        page, record = page_and_record(s, page_id)
         policy.require(principal, Action.CORRECT_TEXT, record.partner_id)
         wanted = clean_changes(page, changes)
         return write(s, page, record, wanted, principal, CorrectionStatus.ACCEPTED)
@@ -134,7 +134,7 @@ def revert(catalog: Catalog, principal: Principal, page_id: int, number: int) ->
     accepted version changing the lines that differ; None when it reads so already.
     :class:`NotFound` for an unknown page or version (or one not accepted)."""
     with catalog.session() as s:
-        page, record = _page(s, page_id)
+        page, record = page_and_record(s, page_id)
         policy.require(principal, Action.CORRECT_TEXT, record.partner_id)
         if number == ORIGINAL:
             target = {line.number: line.original for line in lines_of(page)}
@@ -251,7 +251,7 @@ def write(
         {"lines": row.lines, "version": number, "record": record.id},
         partner_id=record.partner_id,
     )
-    return _version(row)
+    return version_of(row)
 
 
 def accept(page: Page, record: Record, row: PageCorrection, now: dt.datetime) -> None:
@@ -303,7 +303,8 @@ def spread(text: str, box: Sequence[int], old: Sequence[Word], number: int) -> l
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _page(session: Session, page_id: int) -> tuple[Page, Record]:
+def page_and_record(session: Session, page_id: int) -> tuple[Page, Record]:
+    """A page and its record (not deleted), or :class:`NotFound`. No policy check."""
     page = session.get(Page, page_id)
     if page is None:
         raise NotFound(f"no page {page_id}", page=page_id)
@@ -329,7 +330,8 @@ def _text(page: Page, texts: Mapping[int, str]) -> str:
     return "".join(parts)
 
 
-def _version(row: PageCorrection) -> Version:
+def version_of(row: PageCorrection) -> Version:
+    """The :class:`Version` of a stored row."""
     return Version(
         row.id,
         row.page_id,
