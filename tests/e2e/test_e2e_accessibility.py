@@ -17,8 +17,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from sqlalchemy import update
 
 from catalog import accounts, controls, invitations, password_resets
+from catalog.models import Page
 from ingest import corrections
 from portal import create_app
 from portal.services import get_services
@@ -27,6 +29,7 @@ from tests.e2e.conftest import require_browser, serve
 from tests.e2e.test_e2e_portal import _compile_translations
 from tests.portal.public.conftest import build_library
 from tests.portal.test_authorization_matrix import MATRIX
+from tests.support.drafts import make_draft
 from tests.support.web import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -53,6 +56,9 @@ PUBLIC = (
 
 SKIP = {
     "/workspace/logout": "POST only: the button is on every workspace page checked here",
+    "/workspace/pages/<int:page_id>/<any(thumb, display):kind>": (
+        "an image: the review screen checked here shows it"
+    ),
 }
 """Workspace GET rules this test does not open, each with the reason."""
 
@@ -93,6 +99,18 @@ def site(tmp_path_factory):
         )
         forgetful = make_user(services.catalog, "forgetful@example.org", ("curator", "rajang"))
         reset = password_resets.reset_token(forgetful, app.config["SECRET_KEY"])
+        draft = make_draft(
+            services.catalog, services.files, "rajang", [["Satu", "Dua"], ["Tiga"]], tmp=folder
+        )
+        with services.catalog.session() as s:  # as if read (a pending page keeps /status busy)
+            for page_id, confidence in zip(draft.page_ids, (91.5, 47.0, 78.0), strict=True):
+                s.execute(
+                    update(Page)
+                    .where(Page.id == page_id)
+                    .values(ocr_status="done", mean_confidence=confidence, text="Warisan")
+                )
+    # A draft's review screen, with every page action (the matrix's example is public).
+    app.config["A11Y_DRAFT_REVIEW"] = f"/workspace/records/{draft.record_id}/review"
     # Pages behind a link from a mail: opened (GET only, which uses nothing up) anonymously.
     app.config["A11Y_LINKS"] = {
         "/workspace/invitations/<token>": f"/workspace/invitations/{invitation}",
@@ -188,6 +206,10 @@ def test_every_page_passes_axe(site, browser, language):
             assert page.locator("html").get_attribute("lang") == language
             name = rule.strip("/").replace("/", "-").replace("<", "").replace(">", "")
             _look(page, f"{language}-{name}", problems, shots)
+        page = tab("partner admin of A")
+        _visit(page, base + app.config["A11Y_DRAFT_REVIEW"], 200)
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        _look(page, f"{language}-workspace-review-draft", problems, shots)
     finally:
         for page in contexts.values():
             page.context.close()

@@ -187,7 +187,7 @@ MATRIX: dict[str, tuple[str, object]] = {
             **{p: 200 for p in MEMBERS if p != "partner admin of B"},
         },
     ),
-    "/workspace/pages/<int:page_id>/<kind>": (
+    "/workspace/pages/<int:page_id>/<any(thumb, display):kind>": (
         "/workspace/pages/{page_ids[0]}/thumb",
         {
             "anonymous": LOGIN,

@@ -39,8 +39,12 @@ def page_image(label: str, n: int) -> Image.Image:
     return image
 
 
-def _file(labels: list[str], start: int) -> tuple[bytes, str]:
+def _file(labels: list[str], start: int, sideways: frozenset[str]) -> tuple[bytes, str]:
     frames = [page_image(label, start + i) for i, label in enumerate(labels)]
+    frames = [
+        frame.transpose(Image.Transpose.ROTATE_90) if label in sideways else frame
+        for frame, label in zip(frames, labels, strict=True)
+    ]
     out = io.BytesIO()
     if len(frames) == 1:
         frames[0].save(out, "PNG", dpi=(300, 300))
@@ -59,18 +63,20 @@ def make_draft(
     tmp: Path,
     ocr: bool = False,
     draft_record: bool = True,
+    sideways: frozenset[str] = frozenset(),
 ) -> Draft:
     """A record of ``partner_id`` with one object per group of page labels (a PNG for
     one page, a multi-page TIFF for more), ingested; a draft unless ``draft_record`` is
     False, when the objects are the draft scans of a public record. With ``ocr`` the
-    pages are read by Tesseract."""
+    pages are read by Tesseract. Pages named in ``sideways`` are scanned turned a
+    quarter anticlockwise (turning them right puts them upright)."""
     settings = IngestSettings()
     record_id = catalog.create_uploaded_record(
         partner_id, RecordData(oai_identifier="", title=title, languages=("msa",))
     )
     object_ids, start = [], 0
     for group in groups:
-        data, name = _file(group, start)
+        data, name = _file(group, start, sideways)
         start += len(group)
         path = tmp / f"{record_id}-{start}-{name}"
         path.write_bytes(data)

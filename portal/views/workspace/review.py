@@ -226,7 +226,7 @@ def unpublish_record(record_id: int):
 # -- page images ----------------------------------------------------------------------------
 
 
-@bp.get("/pages/<int:page_id>/<kind>")
+@bp.get("/pages/<int:page_id>/<any(thumb, display):kind>")
 @login_required
 def page_image(page_id: int, kind: str):
     """A page's thumbnail or display image, for members of the record's partner."""
