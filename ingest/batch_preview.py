@@ -82,6 +82,9 @@ class Preview:
     sheet_name: str | None
     rows: tuple[RowPreview, ...]
     problems: tuple[Problem, ...]
+    report: dict[str, Any] | None = None
+    """What the confirm did (``UploadBatch.report``: ``{"rows": [{"row", "action",
+    "record", "title", "objects"}]}``), once confirmed."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,7 +102,13 @@ class Preview:
 
 
 def build_preview(s: Session, batch: UploadBatch) -> Preview:
-    """The batch as :func:`ingest.batches.confirm` would catalogue it now."""
+    """The batch as :func:`ingest.batches.confirm` would catalogue it now; for a batch
+    no longer open, no rows but the ``report`` of what its confirm did."""
+    if batch.status != BatchStatus.OPEN:
+        name = (batch.sheet or {}).get("name")
+        return Preview(
+            batch.id, batch.partner_id, batch.status, batch.language, name, (), (), batch.report
+        )
     uploads = list(
         s.scalars(
             select(Upload)

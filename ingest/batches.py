@@ -23,8 +23,7 @@ partner. Problem codes of this module are in :data:`MESSAGES`.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path, PurePath
-from typing import Any
+from pathlib import PurePath
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -36,8 +35,8 @@ from catalog.files import FileStore
 from catalog.models import Record, utcnow
 from catalog.policy import Action, Principal
 from catalog.store import Catalog
-from catalog.upload_models import BatchStatus, Upload, UploadBatch, UploadStatus
-from ingest import cataloguing, sheet_rows, sheets
+from catalog.upload_models import BatchStatus, UploadBatch
+from ingest import cataloguing, sheet_rows, sheets, uploads
 from ingest.batch_preview import (
     MESSAGES,
     NEW,
@@ -50,6 +49,7 @@ from ingest.batch_preview import (
     build_preview,
 )
 from ingest.sheets import Problem, Sheet
+from ingest.upload_settings import UploadSettings
 
 __all__ = [
     "ALL_MESSAGES",
@@ -86,6 +86,7 @@ class Confirmed:
     """What :func:`confirm` did: record ids by action, and the new objects to ingest."""
 
     batch_id: int
+    partner_id: str
     created: list[int]
     updated: list[int]
     unchanged: list[int]
@@ -133,11 +134,16 @@ def preview(catalog: Catalog, principal: Principal, batch_id: int) -> Preview:
 
 
 def confirm(
-    catalog: Catalog, files: FileStore, settings: Any, batch_id: int, principal: Principal
+    catalog: Catalog,
+    files: FileStore,
+    settings: UploadSettings,
+    batch_id: int,
+    principal: Principal,
 ) -> Confirmed:
     """Catalogue the batch as its preview shows (see the module's docstring).
 
-    ``settings`` are the uploads' settings (``settings.directory`` holds their bytes).
+    ``settings`` are the uploads' (their bytes are at :func:`ingest.uploads.upload_path`;
+    each used upload's is removed once the records are committed).
     Raises :class:`BatchHasErrors` when the preview has errors (nothing is stored),
     :class:`Conflict` when the batch is confirmed already or changed meanwhile.
     """
@@ -150,22 +156,24 @@ def confirm(
     stored = {}
     for row in first.rows:
         for match in row.files:
-            stored[match.upload_id] = files.put_file(_upload_path(settings, match.upload_id))
+            stored[match.upload_id] = files.put_file(uploads.upload_path(settings, match.upload_id))
     with catalog.session() as s:
         batch = _batch(s, principal, batch_id)
+        now = build_preview(s, batch)
+        if now.status != BatchStatus.OPEN:
+            raise Conflict(MESSAGES["closed"], code="closed", batch=batch_id)
+        if _shape(now) != _shape(first):
+            raise Conflict(MESSAGES["changed"], code="changed", batch=batch_id)
         done = s.execute(
             update(UploadBatch)
             .where(UploadBatch.id == batch_id, UploadBatch.status == BatchStatus.OPEN)
             .values(status=BatchStatus.CONFIRMED, confirmed_at=utcnow())
         )
-        if done.rowcount != 1:
+        if done.rowcount != 1:  # another confirm got there first
             raise Conflict(MESSAGES["closed"], code="closed", batch=batch_id)
-        now = build_preview(s, batch)
-        if _shape(now) != _shape(first):
-            raise Conflict(MESSAGES["changed"], code="changed", batch=batch_id)
         result = _write(s, batch, first, stored, principal)
     for upload_id in stored:
-        _upload_path(settings, upload_id).unlink(missing_ok=True)
+        uploads.upload_path(settings, upload_id).unlink(missing_ok=True)
     return result
 
 
@@ -195,7 +203,9 @@ def _write(s: Session, batch: UploadBatch, plan: Preview, stored, principal) -> 
         added = []
         for match in row.files:
             file = stored[match.upload_id]
-            upload = s.get(Upload, match.upload_id)
+            upload = uploads.mark_used(
+                s, match.upload_id, file_sha256=file.sha256, record_id=record.id
+            )
             obj = cataloguing.attach_file(
                 s,
                 record,
@@ -207,12 +217,18 @@ def _write(s: Session, batch: UploadBatch, plan: Preview, stored, principal) -> 
                 actor=principal,
                 draft=not record.draft,
             )
-            upload.status, upload.updated_at = UploadStatus.USED, utcnow()
-            upload.file_sha256, upload.record_id = file.sha256, record.id
             if obj is not None:
                 objects.append(obj.id)
                 added.append(obj.id)
-        report.append({"row": row.row, "action": action, "record": record.id, "objects": added})
+        report.append(
+            {
+                "row": row.row,
+                "action": UPDATE if action == cataloguing.UPDATED else action,
+                "record": record.id,
+                "title": record.title,
+                "objects": added,
+            }
+        )
     batch.report = {"rows": report}
     after = {"created": len(created), "updated": len(updated), "objects": len(objects)}
     record_audit(
@@ -224,18 +240,12 @@ def _write(s: Session, batch: UploadBatch, plan: Preview, stored, principal) -> 
         after,
         partner_id=batch.partner_id,
     )
-    return Confirmed(batch.id, created, updated, unchanged, objects)
+    return Confirmed(batch.id, batch.partner_id, created, updated, unchanged, objects)
 
 
 def _shape(plan: Preview) -> list[tuple]:
     """What a confirm depends on: each row's action, record and uploads."""
     return [(r.row, r.action, r.record_id, tuple(f.upload_id for f in r.files)) for r in plan.rows]
-
-
-def _upload_path(settings: Any, upload_id: str) -> Path:
-    """Where an upload's bytes are (``<directory>/<id>.part``, as :mod:`ingest.uploads`
-    keeps them)."""
-    return Path(settings.directory) / f"{upload_id}.part"
 
 
 def _batch(s: Session, principal: Principal, batch_id: int) -> UploadBatch:

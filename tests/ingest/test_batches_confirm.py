@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import types
 
 import pytest
 from PIL import Image
@@ -22,6 +21,7 @@ from catalog.records import RecordData
 from catalog.upload_models import BatchStatus, Upload, UploadBatch, UploadStatus
 from ingest import batches
 from ingest.batches import BatchHasErrors
+from ingest.upload_settings import UploadSettings
 from tests.support.web import make_user
 
 HEADER = ["local_id", "files", "title", "language", "type", "subjects", "places", "shelfmark"]
@@ -38,7 +38,7 @@ def settings(tmp_path):
     """The uploads' settings as :func:`ingest.batches.confirm` uses them."""
     folder = tmp_path / "uploads"
     folder.mkdir()
-    return types.SimpleNamespace(directory=folder)
+    return UploadSettings(directory=folder)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 import pytest
 from werkzeug.exceptions import MethodNotAllowed
 
+from catalog.upload_models import UploadBatch
 from portal.services import get_services
 from tests.portal.public.conftest import build_library
 from tests.support.web import log_in, make_user
@@ -35,6 +36,15 @@ MEMBERS = PRINCIPALS[2:]
 # WORKSPACE (302 to the workspace home).
 LOGIN = "login"
 WORKSPACE = "workspace"
+
+UPLOADERS_OF_A = {
+    "anonymous": LOGIN,
+    **{p: 403 for p in PRINCIPALS[1:]},
+    "operator of A": 200,
+    "partner admin of A": 200,
+    "consortium admin": 200,
+}
+"""A page of partner A's upload batches: the roles that may upload scans there."""
 
 MATRIX: dict[str, tuple[str, object]] = {
     # rule: (URL asked for with GET, outcome for all | {principal: outcome}).
@@ -112,6 +122,16 @@ MATRIX: dict[str, tuple[str, object]] = {
     ),
     "/workspace/records/<int:record_id>/access": ("/workspace/records/{manuscript}/access", 405),
     "/workspace/records/<int:record_id>/rights": ("/workspace/records/{manuscript}/rights", 405),
+    # --- sheets: metadata sheets of upload batches (portal/views/workspace/sheets.py); batch
+    # 1 is rajang's (the library fixture below). POSTs, cross-partner and CSRF:
+    # tests/portal/test_sheets.py
+    "/workspace/batches/<int:batch_id>/preview": ("/workspace/batches/1/preview", UPLOADERS_OF_A),
+    "/workspace/batches/<int:batch_id>/sheet": ("/workspace/batches/1/sheet", 405),
+    "/workspace/batches/<int:batch_id>/confirm": ("/workspace/batches/1/confirm", 405),
+    "/workspace/sheets/template.<fmt>": (
+        "/workspace/sheets/template.xlsx",
+        {**UPLOADERS_OF_A, "partner admin of B": 200},
+    ),
     # --- profile: partner profiles and the audit log (tests/portal/profile/) -------------
     "/workspace/partners/<partner_id>/profile": (
         "/workspace/partners/rajang/profile",
@@ -257,6 +277,8 @@ def library(app):
     library = build_library(app)
     with app.app_context():
         get_services().search.reindex()
+        with get_services().catalog.session() as s:  # upload batch 1, of partner A
+            s.add(UploadBatch(partner_id="rajang", label="Kotak 1"))
     return library
 
 
