@@ -231,7 +231,17 @@ def test_only_a_curator_unpublishes_and_gives_a_reason(app, operator, curator, s
     assert done.status_code == 303
     with app.app_context(), get_services().catalog.session() as s:
         assert s.get(Record, rid).draft is True
-    assert app.test_client().get(f"/records/{rid}").status_code == 404
+    visitor = app.test_client()
+    assert visitor.get(f"/records/{rid}").status_code == 404
+    oai = visitor.get(
+        "/oai",
+        query_string={
+            "verb": "GetRecord",
+            "metadataPrefix": "oai_dc",
+            "identifier": f"oai:warisan.example:{rid}",
+        },
+    ).text
+    assert 'status="deleted"' in oai  # published once: harvesters learn it is gone
     assert "record.unpublish" in _actions(app)
 
 
@@ -284,6 +294,23 @@ def test_without_a_csrf_token_nothing_changes(app, operator, setup):
     assert _order(app, rid) == p
     with app.app_context(), get_services().catalog.session() as s:
         assert s.get(Record, rid).draft is True
+
+
+def test_scans_not_usable_or_still_processed_are_listed(app, operator, setup):
+    _library, draft = setup
+    with app.app_context(), get_services().catalog.session() as s:
+        s.add(
+            DigitalObject(
+                record_id=draft.record_id,
+                label="rusak.tif",
+                status="failed",
+                error="rusak.tif: image data is broken or truncated",
+            )
+        )
+        s.add(DigitalObject(record_id=draft.record_id, label="baru.tif", status="stored"))
+    text = html.fromstring(operator.get(_screen(draft.record_id)).data).text_content()
+    assert "rusak.tif: rusak.tif: image data is broken or truncated" in text
+    assert "Being processed baru.tif" in " ".join(text.split())
 
 
 def test_the_drafts_list_and_nav(app, operator, setup):
