@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, select, update
 
 from catalog.models import DigitalObject, OcrStatus, Page, Record
+from catalog.queries import PUBLISHED_OBJECT
 from catalog.store import Catalog
 
 if TYPE_CHECKING:
@@ -35,12 +36,14 @@ Marks = dict[int, dt.datetime]
 def due_records(catalog: Catalog, limit: int | None = BATCH) -> Marks:
     """Records marked due whose pages are all settled (none pending or running, so a
     record being OCR'd is indexed once, when its last page is read), oldest mark first,
-    with their marks."""
+    with their marks. Pages of draft objects do not count: the index never holds them,
+    so scans waiting for review hold back no change of their public record."""
     unsettled = (
         select(Page.id)
         .join(DigitalObject, Page.object_id == DigitalObject.id)
         .where(
             DigitalObject.record_id == Record.id,
+            PUBLISHED_OBJECT,
             Page.ocr_status.in_((OcrStatus.PENDING, OcrStatus.RUNNING)),
         )
     )

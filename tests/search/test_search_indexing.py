@@ -70,6 +70,23 @@ def test_a_record_with_pages_waiting_for_ocr_waits_too(catalog, search):
     assert indexing.drain(catalog, search) == 1 and _found(search, "Sambas") == {record_id}
 
 
+def test_draft_scans_waiting_for_ocr_hold_back_nothing(catalog, search):
+    """Scans added to a public record wait unpublished; their OCR does not delay a
+    change of the record (a withdrawal must leave search at once)."""
+    [record_id] = _upsert(catalog, "Surat Sambas")
+    indexing.drain(catalog, search)
+    with catalog.session() as s:
+        s.add(File(sha256="0" * 64, media_type="image/png", size=1, path="00/00"))
+        obj = DigitalObject(record_id=record_id, status="ingested", draft=True)
+        s.add(obj)
+        s.flush()
+        s.add(Page(object_id=obj.id, order=1, image_sha256="0" * 64, ocr_status="pending"))
+    catalog.set_hidden([record_id], True)
+    assert set(indexing.due_records(catalog)) == {record_id}
+    indexing.drain(catalog, search)
+    assert _found(search, "Sambas") == set()
+
+
 def test_only_the_marks_looked_at_are_cleared(catalog, search):
     first, second = _upsert(catalog, "Peta Pontianak", "Surat Sambas")
     looked = indexing.due_records(catalog)
