@@ -15,13 +15,15 @@ Each page is also saved as a screenshot at desktop and phone sizes
 from __future__ import annotations
 
 import dataclasses
+import io
 
 import pytest
 from sqlalchemy import update
 
 from catalog import accounts, controls, invitations, password_resets
 from catalog.models import Page
-from ingest import corrections
+from ingest import corrections, upload_batches, uploads
+from ingest.upload_settings import UploadSettings
 from portal import create_app
 from portal.services import get_services
 from tests.e2e import axe
@@ -30,6 +32,7 @@ from tests.e2e.test_e2e_portal import _compile_translations
 from tests.portal.public.conftest import build_library
 from tests.portal.test_authorization_matrix import MATRIX
 from tests.support.drafts import make_draft
+from tests.support.scans import jpeg_bytes
 from tests.support.web import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -59,6 +62,7 @@ SKIP = {
     "/workspace/pages/<int:page_id>/<any(thumb, display):kind>": (
         "an image: the review screen checked here shows it"
     ),
+    "/workspace/batches/<int:batch_id>/files": "JSON for the batch page's script, not a page",
 }
 """Workspace GET rules this test does not open, each with the reason."""
 
@@ -99,6 +103,7 @@ def site(tmp_path_factory):
         )
         forgetful = make_user(services.catalog, "forgetful@example.org", ("curator", "rajang"))
         reset = password_resets.reset_token(forgetful, app.config["SECRET_KEY"])
+        _batch_with_files(app, services.catalog, accounts.principal(services.catalog, admin))
         draft = make_draft(
             services.catalog, services.files, "rajang", [["Satu", "Dua"], ["Tiga"]], tmp=folder
         )
@@ -119,6 +124,15 @@ def site(tmp_path_factory):
     with serve(app) as base:
         yield base, app, library
     app.extensions["warisan"].close()
+
+
+def _batch_with_files(app, catalog, who) -> None:
+    """Upload batch 1 of rajang (the matrix's example) with a received and a refused file."""
+    settings = UploadSettings.from_config(app.config)
+    batch = upload_batches.create_batch(catalog, who, "rajang", "Kotak 1", "ind")
+    for name, content in (("surat.jpg", jpeg_bytes()), ("notes.tif", b"Minutes\n" * 40)):
+        upload = uploads.create(catalog, settings, who, batch.id, len(content), {"filename": name})
+        uploads.append(catalog, settings, who, upload.id, 0, io.BytesIO(content))
 
 
 def workspace_pages(app) -> list[tuple[str, str, str]]:

@@ -268,6 +268,14 @@ MATRIX: dict[str, tuple[str, object]] = {
         "/workspace/pages/{page_ids[0]}/corrections/revert",
         405,
     ),
+    # --- uploads: batches (portal/views/workspace/batches.py); batch 1 is rajang's (the
+    # library fixture below); the POST that starts a batch: tests/portal/test_batches.py
+    "/workspace/partners/<partner_id>/batches": (
+        "/workspace/partners/rajang/batches",
+        UPLOADERS_OF_A,
+    ),
+    "/workspace/batches/<int:batch_id>": ("/workspace/batches/1", UPLOADERS_OF_A),
+    "/workspace/batches/<int:batch_id>/files": ("/workspace/batches/1/files", UPLOADERS_OF_A),
 }
 
 

@@ -122,6 +122,7 @@ def _policy_helpers() -> dict:
 # The areas of the workspace add their routes to ``bp``:
 # (one import a line, so areas can be added independently)
 from portal.views.workspace import audit as _audit  # noqa: E402,F401
+from portal.views.workspace import batches as _batches  # noqa: E402,F401
 from portal.views.workspace import corrections as _corrections  # noqa: E402,F401
 from portal.views.workspace import joining as _joining  # noqa: E402,F401
 from portal.views.workspace import members as _members  # noqa: E402,F401
