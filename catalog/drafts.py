@@ -27,7 +27,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from catalog import policy
 from catalog.audit import Actor, record_audit
@@ -68,7 +68,7 @@ def publish(catalog: Catalog, principal: Principal, record_id: int) -> Published
     with catalog.session() as s:
         row = _live_record(s, record_id)
         policy.require(principal, Action.PUBLISH_DRAFT, row.partner_id)
-        drafts = [obj for obj in row.objects if obj.draft]
+        drafts = [obj for obj in objects_of(s, row.id) if obj.draft]
         if not row.draft and not drafts:
             return Published(row.id, False, ())
         now = utcnow()
@@ -148,7 +148,11 @@ def review_target(
     record's partner, and the page is in review (else :class:`NotReviewable`)."""
     row = review_record(session, principal, record_id)
     page = session.get(Page, page_id)
-    obj = session.get(DigitalObject, page.object_id) if page is not None else None
+    obj = (
+        session.get(DigitalObject, page.object_id, options=[lazyload(DigitalObject.pages)])
+        if page is not None
+        else None
+    )
     if page is None or obj is None or obj.record_id != row.id:
         raise NotFound(f"record {record_id} has no page {page_id}", record=record_id, page=page_id)
     if not reviewable(row, obj):
@@ -183,8 +187,23 @@ def audit(
     )
 
 
+def objects_of(session: Session, record_id: int) -> list[DigitalObject]:
+    """The record's objects in id order (their reading order), pages not loaded (a page
+    row holds its OCR words: review operations read only what they need)."""
+    return list(
+        session.scalars(
+            select(DigitalObject)
+            .where(DigitalObject.record_id == record_id)
+            .order_by(DigitalObject.id)
+            .options(lazyload(DigitalObject.pages))
+        )
+    )
+
+
 def _live_record(session: Session, record_id: int) -> Record:
-    row = session.scalar(select(Record).where(Record.id == record_id))
+    row = session.scalar(
+        select(Record).where(Record.id == record_id).options(lazyload(Record.objects))
+    )
     if row is None or row.deleted:
         raise NotFound(f"no record {record_id}", record=record_id)
     return row

@@ -23,8 +23,8 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from catalog import drafts
 from catalog.errors import InvalidInput, NotFound
@@ -54,11 +54,24 @@ class ReviewPage:
 
 
 @dataclasses.dataclass(frozen=True)
+class ReviewObject:
+    """One object of the record: its state (``status``, ``error``), whether it is a
+    draft, and how many ``pages`` it has (0 while it is being split, or when it failed)."""
+
+    id: int
+    label: str | None
+    status: str
+    error: str | None
+    draft: bool
+    pages: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Review:
     """A record (partner loaded) with its objects and pages, for the review screen."""
 
     record: Record
-    objects: tuple[DigitalObject, ...]
+    objects: tuple[ReviewObject, ...]
     pages: tuple[ReviewPage, ...]
 
     @property
@@ -74,16 +87,35 @@ class Review:
 def review(catalog: Catalog, record_id: int) -> Review:
     """The record ``record_id`` (any state but deleted) for the review screen, or
     :class:`NotFound`. Authorises nothing: the caller asks the policy with
-    ``review.record.partner_id``."""
+    ``review.record.partner_id``. Reads the pages' columns the screen shows only (not
+    their OCR words)."""
     with catalog.session() as s:
-        row = s.get(Record, record_id)
+        row = s.get(Record, record_id, options=[lazyload(Record.objects)])
         if row is None or row.deleted:
             raise NotFound(f"no record {record_id}", record=record_id)
         _ = row.partner
+        objects = drafts.objects_of(s, row.id)
+        rows = s.execute(
+            select(
+                Page.id,
+                Page.object_id,
+                Page.thumb_sha256,
+                Page.display_sha256,
+                Page.width,
+                Page.height,
+                Page.mean_confidence,
+                Page.ocr_status,
+            )
+            .where(Page.object_id.in_([obj.id for obj in objects]))
+            .order_by(Page.object_id, Page.order)
+        ).all()
+        by_object: dict[int, list] = {obj.id: [] for obj in objects}
+        for page in rows:
+            by_object[page.object_id].append(page)
         pages = []
-        for obj in row.objects:
+        for obj in objects:
             in_review = drafts.reviewable(row, obj)
-            for page in obj.pages:
+            for page in by_object[obj.id]:
                 pages.append(
                     ReviewPage(
                         id=page.id,
@@ -99,7 +131,11 @@ def review(catalog: Catalog, record_id: int) -> Review:
                         cover=page.id == row.cover_page_id,
                     )
                 )
-        return Review(row, tuple(row.objects), tuple(pages))
+        shown = tuple(
+            ReviewObject(o.id, o.label, o.status, o.error, o.draft, len(by_object[o.id]))
+            for o in objects
+        )
+        return Review(row, shown, tuple(pages))
 
 
 def worst_first(pages: Iterable[ReviewPage]) -> list[ReviewPage]:
@@ -116,8 +152,12 @@ def review_page(catalog: Catalog, page_id: int) -> tuple[str, Page]:
     workspace's page images, or :class:`NotFound`. Authorises nothing."""
     with catalog.session() as s:
         page = s.get(Page, page_id)
-        obj = s.get(DigitalObject, page.object_id) if page is not None else None
-        record = s.get(Record, obj.record_id) if obj is not None else None
+        obj = (
+            s.get(DigitalObject, page.object_id, options=[lazyload(DigitalObject.pages)])
+            if page
+            else None
+        )
+        record = s.get(Record, obj.record_id, options=[lazyload(Record.objects)]) if obj else None
         if page is None or record is None or record.deleted:
             raise NotFound(f"no page {page_id}", page=page_id)
         return record.partner_id, page
@@ -144,7 +184,7 @@ def move_page(
     record's pages in review; a move past either end changes nothing (False)."""
     with catalog.session() as s:
         row, _obj, _page = drafts.review_target(s, principal, record_id, page_id)
-        order = [p.id for p in _pages_in_review(row)]
+        order = [p.id for _obj, pages in _in_review(s, row) for p in pages]
         here = order.index(page_id)
         there = here + int(offset)
         if there == here or not 0 <= there < len(order):
@@ -165,7 +205,8 @@ def delete_page(catalog: Catalog, principal: Principal, record_id: int, page_id:
             "order": page.order,
             "image_sha256": page.image_sha256,
         }
-        last = len(obj.pages) == 1
+        count = select(func.count(Page.id)).where(Page.object_id == obj.id)
+        last = s.scalar(count) == 1
         s.execute(delete(Page).where(Page.id == page.id))
         if last:
             s.execute(delete(DigitalObject).where(DigitalObject.id == obj.id))
@@ -192,16 +233,25 @@ def set_cover(catalog: Catalog, principal: Principal, record_id: int, page_id: i
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _pages_in_review(row: Record) -> list[Page]:
-    return [p for obj in row.objects if drafts.reviewable(row, obj) for p in obj.pages]
+def _in_review(session: Session, row: Record) -> list[tuple[DigitalObject, list[Page]]]:
+    """The record's objects in review, each with its pages in order (their id, object
+    and order only)."""
+    objects = [obj for obj in drafts.objects_of(session, row.id) if drafts.reviewable(row, obj)]
+    pages = session.scalars(
+        select(Page)
+        .where(Page.object_id.in_([obj.id for obj in objects]))
+        .order_by(Page.object_id, Page.order)
+        .options(load_only(Page.id, Page.object_id, Page.order))
+    ).all()
+    return [(obj, [p for p in pages if p.object_id == obj.id]) for obj in objects]
 
 
 def _reorder(session: Session, principal: Principal, row: Record, page_ids: list[int]) -> bool:
     """Rewrite ``Page.object_id``/``Page.order`` of the pages in review in two steps
     (first to distinct negative orders, then to the final ones), so no intermediate
     state breaks the unique ``(object_id, order)`` constraint."""
-    objects = [obj for obj in row.objects if drafts.reviewable(row, obj)]
-    pages = [p for obj in objects for p in obj.pages]
+    groups = _in_review(session, row)
+    pages = [p for _obj, group in groups for p in group]
     current = [p.id for p in pages]
     if not pages:
         raise drafts.NotReviewable(
@@ -213,7 +263,7 @@ def _reorder(session: Session, principal: Principal, row: Record, page_ids: list
         )
     if page_ids == current:
         return False
-    slots = [(obj.id, n) for obj in objects for n in range(1, len(obj.pages) + 1)]
+    slots = [(obj.id, n) for obj, group in groups for n in range(1, len(group) + 1)]
     by_id = {p.id: p for p in pages}
     for n, page in enumerate(pages, 1):
         page.order = -n
