@@ -27,7 +27,7 @@ class UploadSettings:
     largest single file (masters of several GB are normal); ``quota_bytes`` the most one
     user may have on the server at once (uploads arriving or waiting for their batch to
     be confirmed). An upload that has received nothing for ``abandon_hours`` is removed
-    by :func:`ingest.uploads.clean`. ``chunk_bytes`` is how much is read from the request
+    by :func:`ingest.upload_cleaning.clean`. ``chunk_bytes`` is how much is read from the request
     and written at a time (never a whole file in memory). ``ingest`` are the settings a
     finished file is checked with (:func:`ingest.intake.check_file`); its own size limit
     is raised to ``max_bytes``: for uploads this module's cap decides.

@@ -23,13 +23,13 @@ Flask. Its promises:
 
 A complete upload waits for its batch to be confirmed (:mod:`ingest.batches`), which
 stores its bytes (:func:`upload_path`) with :func:`ingest.objects.store_file` and calls
-:func:`mark_used`. :func:`clean` removes abandoned and leftover uploads.
+:func:`mark_used`. :func:`ingest.upload_cleaning.clean` removes abandoned and leftover
+uploads.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import os
 import secrets
@@ -56,8 +56,6 @@ MAX_FILENAME = 255
 """Longest file name kept (characters); a longer one is cut."""
 HOLDING = (UploadStatus.RECEIVING, UploadStatus.COMPLETE)
 """Statuses whose lengths count against a user's quota."""
-SYSTEM = "system"
-"""The actor of :func:`clean` in the audit log."""
 
 
 class UploadTooLarge(InvalidInput):
@@ -309,13 +307,14 @@ def _finish(catalog: Catalog, settings: UploadSettings, actor: Principal, upload
             after = {"filename": name, "error": error}
         after["length"] = upload.length
         action = "upload.complete" if error is None else "upload.reject"
-        _audit(s, actor, action, upload, after)
+        audit_upload(s, actor, action, upload, after)
     if error is not None:
         path.unlink(missing_ok=True)
     return upload
 
 
-def _audit(s: Session, actor: Actor, action: str, upload: Upload, after: dict) -> None:
+def audit_upload(s: Session, actor: Actor, action: str, upload: Upload, after: dict) -> None:
+    """An audit event of ``action`` on ``upload`` in the caller's session."""
     after = {"batch": upload.batch_id, **after}
     record_audit(s, actor, action, ("upload", upload.id), None, after, partner_id=upload.partner_id)
 
@@ -332,7 +331,7 @@ def terminate(
     with catalog.session() as s:
         upload = _own(s, principal, upload_id)
         upload.status, upload.updated_at = UploadStatus.TERMINATED, utcnow()
-        _audit(s, principal, "upload.terminate", upload, {"filename": upload.filename})
+        audit_upload(s, principal, "upload.terminate", upload, {"filename": upload.filename})
     upload_path(settings, upload_id).unlink(missing_ok=True)
 
 
@@ -372,59 +371,3 @@ def batch_uploads(catalog: Catalog, batch_id: int) -> list[Upload]:
             .order_by(Upload.created_at.desc(), Upload.filename)
         )
         return list(rows)
-
-
-def clean(catalog: Catalog, settings: UploadSettings, now: dt.datetime | None = None) -> list[str]:
-    """Remove abandoned and leftover uploads; returns the ids terminated.
-
-    An upload ``receiving`` with nothing received for ``abandon_hours``, or a
-    ``complete`` one whose batch was cancelled, is terminated (audited as
-    ``system``) and its bytes deleted. The ``.part`` files of rejected, terminated and
-    used uploads, and files that belong to no upload and are older than
-    ``abandon_hours``, are deleted too. Safe to run at any time, in any process.
-    """
-    now = now or utcnow()
-    before = now - dt.timedelta(hours=settings.abandon_hours)
-    ended: list[str] = []
-    with catalog.session() as s:
-        stale = s.scalars(
-            select(Upload).where(
-                Upload.status == UploadStatus.RECEIVING, Upload.updated_at < before
-            )
-        ).all()
-        cancelled = s.scalars(
-            select(Upload)
-            .join(UploadBatch, UploadBatch.id == Upload.batch_id)
-            .where(
-                Upload.status == UploadStatus.COMPLETE,
-                UploadBatch.status == BatchStatus.CANCELLED,
-            )
-        ).all()
-        for upload in [*stale, *cancelled]:
-            upload.status, upload.updated_at = UploadStatus.TERMINATED, now
-            _audit(s, SYSTEM, "upload.abandon", upload, {"filename": upload.filename})
-            ended.append(upload.id)
-    _remove_leftovers(catalog, settings, before)
-    return ended
-
-
-def _remove_leftovers(catalog: Catalog, settings: UploadSettings, before: dt.datetime) -> None:
-    if not settings.directory.is_dir():
-        return
-    files = {p.stem: p for p in settings.directory.glob("*.part")}
-    with catalog.session() as s:
-        keep = set(
-            s.scalars(
-                select(Upload.id).where(
-                    Upload.id.in_(list(files)), Upload.status.in_([str(x) for x in HOLDING])
-                )
-            )
-        )
-        known = set(s.scalars(select(Upload.id).where(Upload.id.in_(list(files)))))
-    cutoff = before.replace(tzinfo=dt.UTC).timestamp()
-    for upload_id, path in files.items():
-        if upload_id in keep:
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            if upload_id in known or path.stat().st_mtime < cutoff:
-                path.unlink()

@@ -6,7 +6,7 @@ library job: fetch a harvested scan (:func:`harvester.scan_jobs.fetch_object_sca
 split an object into pages and OCR a page (:mod:`ingest.jobs`), index the records that
 are due (:func:`search.indexing.drain`), and every ten minutes release the embargoes
 that have ended (:func:`catalog.controls.release_embargoes`), and every hour remove
-abandoned uploads (:func:`ingest.uploads.clean`). A wrapper runs its job on
+abandoned uploads (:func:`ingest.upload_cleaning.clean`). A wrapper runs its job on
 this process's services and queues what the job hands back. The catalogue is the
 durable state: every job is idempotent and :meth:`Jobs.enqueue_pending` (also every five
 minutes) queues again whatever is unfinished, so a worker killed with ``kill -9`` loses
@@ -30,7 +30,7 @@ from catalog.errors import ConfigError
 from harvester import scan_jobs
 from harvester.settings import HarvestSettings
 from ingest import jobs as ingest_jobs
-from ingest import language, uploads, work
+from ingest import language, upload_cleaning, work
 from ingest.settings import IngestSettings
 from ingest.upload_settings import UploadSettings
 from portal.services import Services, get_services
@@ -214,7 +214,7 @@ def _register(jobs: Jobs) -> None:
     def clean_uploads() -> int:
         """Uploads abandoned for ``UPLOAD_ABANDON_HOURS`` and leftover files go."""
         settings = UploadSettings.from_config(jobs.config)
-        return len(uploads.clean(jobs.services().catalog, settings))
+        return len(upload_cleaning.clean(jobs.services().catalog, settings))
 
     jobs.fetch_scan, jobs.ingest_object = fetch_scan, ingest_object
     jobs.ocr_page, jobs.index_due = ocr_page, index_due

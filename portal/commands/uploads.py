@@ -1,6 +1,6 @@
 """``warisan uploads clean``: remove abandoned and leftover uploads, now.
 
-The same library job the queue runs every hour (:func:`ingest.uploads.clean`, task
+The same library job the queue runs every hour (:func:`ingest.upload_cleaning.clean`, task
 ``clean_uploads`` in :mod:`portal.tasks`), for a portal without a worker, cron, or a test.
 """
 
@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale, ngettext
 
-from ingest import uploads
+from ingest import upload_cleaning
 from ingest.upload_settings import UploadSettings
 from portal.services import get_services
 
@@ -22,7 +22,7 @@ group = AppGroup("uploads", help="Files uploaded in the workspace.")
 def clean() -> None:
     """Remove uploads abandoned for UPLOAD_ABANDON_HOURS and the files of finished ones."""
     settings = UploadSettings.from_config(current_app.config)
-    removed = uploads.clean(get_services().catalog, settings)
+    removed = upload_cleaning.clean(get_services().catalog, settings)
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         count = len(removed)
         click.echo(

@@ -15,7 +15,7 @@ from catalog import accounts
 from catalog.account_models import AuditEvent
 from catalog.errors import Conflict, Forbidden, InvalidInput, NotFound
 from catalog.upload_models import BatchStatus, Upload, UploadBatch, UploadStatus
-from ingest import upload_batches, uploads
+from ingest import upload_batches, upload_cleaning, uploads
 from ingest.upload_settings import UploadSettings
 from tests.support.scans import hostile_files, jpeg_bytes, tiff_bytes
 from tests.support.web import make_user
@@ -222,6 +222,15 @@ def test_cleaning_removes_abandoned_uploads_and_leftovers(world, settings):
     used = _send(world, settings, "used.jpg", jpeg_bytes())
     with catalog.session() as s:
         uploads.mark_used(s, used.id, file_sha256="0" * 64, record_id=1)
+    with catalog.session() as s:  # a batch confirmed long ago, one file left unused
+        closed = UploadBatch(partner_id="rajang")
+        s.add(closed)
+        s.flush()
+        closed_id = closed.id
+    unused = _send((catalog, op, None, closed_id), settings, "unused.jpg", jpeg_bytes())
+    with catalog.session() as s:
+        s.get(UploadBatch, closed_id).status = BatchStatus.CONFIRMED
+        s.get(UploadBatch, closed_id).updated_at = dt.datetime(2000, 1, 1)
     stray = settings.directory / "nobody.part"
     stray.write_bytes(b"?")
     old_time = (dt.datetime.now() - dt.timedelta(hours=30)).timestamp()
@@ -230,15 +239,15 @@ def test_cleaning_removes_abandoned_uploads_and_leftovers(world, settings):
     with catalog.session() as s:
         s.get(Upload, old.id).updated_at = later - dt.timedelta(hours=25)
 
-    assert uploads.clean(catalog, settings, now=later) == [old.id]
+    assert upload_cleaning.clean(catalog, settings, now=later) == [old.id, unused.id]
     path = uploads.upload_path
     assert not path(settings, old).exists() and not path(settings, used).exists()
-    assert not stray.exists()
+    assert not stray.exists() and not path(settings, unused).exists()
     assert path(settings, fresh).exists() and path(settings, done).exists()
     with catalog.session() as s:
         assert s.get(Upload, old.id).status == UploadStatus.TERMINATED
         actions = s.scalars(select(AuditEvent.action).where(AuditEvent.actor == "system")).all()
-    assert actions == ["upload.abandon"]
+    assert actions == ["upload.abandon", "upload.abandon"]
 
 
 def test_a_batch_language_must_be_a_language(world):

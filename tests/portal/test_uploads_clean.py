@@ -1,5 +1,5 @@
 """Abandoned uploads go: ``warisan uploads clean`` and the queue's hourly job both run
-:func:`ingest.uploads.clean` on the portal's own settings."""
+:func:`ingest.upload_cleaning.clean` on the portal's own settings."""
 
 from __future__ import annotations
 
