@@ -99,7 +99,12 @@ class Catalog:
     # -- records ----------------------------------------------------------------------
 
     def upsert_records(
-        self, partner_id: str, items: Iterable[RecordData], *, session: Session | None = None
+        self,
+        partner_id: str,
+        items: Iterable[RecordData],
+        *,
+        session: Session | None = None,
+        origin: str | None = None,
     ) -> list[UpsertOutcome]:
         """Insert or update records of one partner in one transaction.
 
@@ -109,14 +114,16 @@ class Catalog:
         ``index_due`` in the same transaction. Returns one outcome per item, in order.
         With ``session`` (from :meth:`session`) the upsert joins that transaction, so
         the caller's own writes (a harvest checkpoint) commit together with it.
+        A harvest passes ``origin="harvested"``: a stored record uploaded or catalogued
+        in the workspace is then left untouched (outcome ``kept``).
         """
         items = list(items)
         if not items:
             return []
         if session is None:
             with self.session() as s:
-                return upsert.upsert(s, partner_id, items)
-        return upsert.upsert(session, partner_id, items)
+                return upsert.upsert(s, partner_id, items, origin=origin)
+        return upsert.upsert(session, partner_id, items, origin=origin)
 
     def upsert_record(self, partner_id: str, item: RecordData) -> UpsertOutcome:
         """Insert or update one record (see :meth:`upsert_records`)."""
@@ -158,10 +165,14 @@ class Catalog:
             rows = list(s.scalars(select(Record).where(Record.id.in_(ids)))) if ids else []
             return len(controls.write_hidden(s, rows, hidden, reason, actor))
 
-    def mark_deleted(self, partner_id: str, oai_identifiers: Iterable[str]) -> int:
-        """Turn live records into tombstones (due for indexing); returns how many changed."""
+    def mark_deleted(
+        self, partner_id: str, oai_identifiers: Iterable[str], *, origin: str | None = None
+    ) -> int:
+        """Turn live records into tombstones (due for indexing); with ``origin``, only
+        records of that origin (a harvest tombstones only what it brought). Returns how
+        many changed."""
         with self.session() as s:
-            return upsert.mark_deleted(s, partner_id, list(oai_identifiers))
+            return upsert.mark_deleted(s, partner_id, list(oai_identifiers), origin=origin)
 
     def get_record(self, record_id: int) -> Record:
         """The record with this id (tombstones included), or :class:`NotFound`."""
@@ -180,12 +191,17 @@ class Catalog:
                 )
             )
 
-    def identifiers(self, partner_id: str, *, live_only: bool = True) -> set[str]:
-        """The OAI identifiers stored for a partner (by default without tombstones)."""
+    def identifiers(
+        self, partner_id: str, *, live_only: bool = True, origin: str | None = None
+    ) -> set[str]:
+        """The OAI identifiers stored for a partner (by default without tombstones; with
+        ``origin``, only of records of that origin)."""
         with self.session() as s:
             query = select(Record.oai_identifier).where(Record.partner_id == partner_id)
             if live_only:
                 query = query.where(Record.deleted.is_(False))
+            if origin is not None:
+                query = query.where(Record.origin == origin)
             return set(s.scalars(query))
 
     def raw_xml(self, raw_xml_id: int) -> bytes:

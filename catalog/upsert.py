@@ -1,6 +1,10 @@
 """Record writes: idempotent upserts and tombstones, each marking what the search
 index must see (``Record.index_due``) in the same transaction.
 
+A record's ``origin`` decides who may change it: a write made for a harvest (``origin=
+"harvested"``) never overwrites or tombstones a record that was uploaded or catalogued in
+the workspace (an identifier collision); it leaves it as it is and says so (``kept``).
+
 The functions take a session in a transaction (:meth:`catalog.store.Catalog.session`);
 :class:`catalog.store.Catalog` is their public face.
 """
@@ -27,14 +31,17 @@ class UpsertAction(enum.StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     DELETED = "deleted"
+    KEPT = "kept"
+    """Not changed: the stored record has another origin than the write (a harvest
+    meeting a record uploaded or catalogued in the workspace)."""
 
 
-NEW, UPDATED, UNCHANGED, DELETED = UpsertAction
+NEW, UPDATED, UNCHANGED, DELETED, KEPT = UpsertAction
 
 
 @dataclasses.dataclass(frozen=True)
 class UpsertOutcome:
-    """What an upsert did: ``action`` is one of new, updated, unchanged, deleted."""
+    """What an upsert did: ``action`` is one of new, updated, unchanged, deleted, kept."""
 
     record_id: int
     oai_identifier: str
@@ -51,8 +58,14 @@ _RECORD_IDS = select(Record.oai_identifier, Record.id).where(
 )
 
 
-def upsert(session: Session, partner_id: str, items: list[RecordData]) -> list[UpsertOutcome]:
-    """Insert or update records of one partner; one outcome per item, in order."""
+def upsert(
+    session: Session, partner_id: str, items: list[RecordData], *, origin: str | None = None
+) -> list[UpsertOutcome]:
+    """Insert or update records of one partner; one outcome per item, in order.
+
+    With ``origin`` (``"harvested"`` for a harvest), a stored record of another origin is
+    left untouched (outcome ``kept``); new records get the default origin (harvested).
+    """
     session.flush()  # pending objects go first: the look-ups below bypass the ORM
     connection = session.connection()
     if connection.scalar(_PARTNER_EXISTS, {"partner": partner_id}) is None:
@@ -64,11 +77,11 @@ def upsert(session: Session, partner_id: str, items: list[RecordData]) -> list[U
     raw_ids = bulk.store_raw(session, blobs)
     item_raw = [raw_ids.get(sha) if sha else None for sha in shas]
     if len(set(identifiers)) == len(identifiers):
-        return _upsert_distinct(session, partner_id, items, item_raw, stored)
+        return _upsert_distinct(session, partner_id, items, item_raw, stored, origin)
     outcomes = []
     for item, raw_id in zip(items, item_raw, strict=True):
         row = stored.get(item.oai_identifier)
-        action, row = _apply(session, partner_id, row, item, raw_id)
+        action, row = _apply(session, partner_id, row, item, raw_id, origin)
         stored[item.oai_identifier] = row
         outcomes.append((row, item.oai_identifier, action))
     session.flush()
@@ -96,12 +109,15 @@ def existing(session: Session, partner_id: str, identifiers: list[str]) -> dict[
     return found
 
 
-def mark_deleted(session: Session, partner_id: str, identifiers: list[str]) -> int:
-    """Turn live records into tombstones; returns how many changed."""
+def mark_deleted(
+    session: Session, partner_id: str, identifiers: list[str], *, origin: str | None = None
+) -> int:
+    """Turn live records into tombstones (with ``origin``, only records of that origin);
+    returns how many changed."""
     changed = 0
     now = utcnow()
     for row in existing(session, partner_id, identifiers).values():
-        if not row.deleted:
+        if not row.deleted and (origin is None or row.origin == origin):
             row.deleted = True
             _changed(row, now)
             changed += 1
@@ -124,6 +140,7 @@ def _upsert_distinct(
     items: list[RecordData],
     item_raw: list[int | None],
     stored: dict[str, Record],
+    origin: str | None,
 ) -> list[UpsertOutcome]:
     """Upsert items with distinct identifiers: new rows in one bulk insert."""
     now = utcnow()
@@ -135,7 +152,7 @@ def _upsert_distinct(
             fresh.append(bulk.new_values(partner_id, item, raw_id, now))
             actions.append((item.oai_identifier, DELETED if item.deleted else NEW, None))
         else:
-            action, row = _apply(session, partner_id, row, item, raw_id)
+            action, row = _apply(session, partner_id, row, item, raw_id, origin)
             actions.append((item.oai_identifier, action, row))
     new_ids: dict[str, int] = {}
     if fresh:
@@ -149,8 +166,15 @@ def _upsert_distinct(
 
 
 def _apply(
-    session: Session, partner_id: str, row: Record | None, item: RecordData, raw_id: int | None
+    session: Session,
+    partner_id: str,
+    row: Record | None,
+    item: RecordData,
+    raw_id: int | None,
+    origin: str | None = None,
 ) -> tuple[UpsertAction, Record]:
+    if row is not None and origin is not None and row.origin != origin:
+        return KEPT, row
     columns = harvested_rights(item.column_values(), row)
     digest = item.content_hash()
     now = utcnow()

@@ -5,6 +5,9 @@ than ``deletion_guard`` of the partner's live records (counted when the run star
 run stops with ``needs_confirmation`` unless the caller confirmed. For providers that
 declare ``deletedRecord=no``, a full run lists the provider's identifiers and treats live
 records it no longer has as deleted (same guard).
+
+Only harvested records take part: records a digitization team uploaded or catalogued in
+the workspace are not in the feed and never deleted by a harvest.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from catalog.errors import HarvestError
 from catalog.models import Partner, RunStatus
 from harvester.fetch import list_request, next_request
 from harvester.protocol import OAIError, parse_page
-from harvester.walk import LoopGuard, PageWalker
+from harvester.walk import HARVESTED, LoopGuard, PageWalker
 
 MAX_ID_PAGES = 100_000
 
@@ -33,7 +36,7 @@ def apply(walker: PageWalker, confirmed: bool) -> RunStatus | None:
         )
         walker.tally.counts["held_deletions"] = len(pending)
         return RunStatus.NEEDS_CONFIRMATION
-    removed = walker.catalog.mark_deleted(walker.partner.id, list(pending))
+    removed = walker.catalog.mark_deleted(walker.partner.id, list(pending), origin=HARVESTED)
     walker.tally.add("deleted", removed)
     walker.pending.clear()
     walker.save()
@@ -41,11 +44,12 @@ def apply(walker: PageWalker, confirmed: bool) -> RunStatus | None:
 
 
 def reconcile(walker: PageWalker, partner: Partner) -> None:
-    """Hold deletions for live records the provider no longer lists (``deletedRecord=no``)."""
+    """Hold deletions for live harvested records the provider no longer lists
+    (``deletedRecord=no``); records of other origins are never the feed's to list."""
     listed: set[str] = set()
     for set_spec in walker.sets:
         listed |= _identifiers(walker, set_spec)
-    stored = walker.catalog.identifiers(partner.id, live_only=True)
+    stored = walker.catalog.identifiers(partner.id, live_only=True, origin=HARVESTED)
     missing = stored - listed
     pending = walker.pending
     for identifier in missing:

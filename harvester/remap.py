@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from catalog.models import RawXml, Record
 from catalog.store import Catalog
+from catalog.upload_models import RecordOrigin
 from harvester import xmlsafe
 from harvester.mapping import MappingError, map_record
 from harvester.protocol import OAI, record_from_element
@@ -34,7 +35,8 @@ class RemapReport:
 def remap_partner(
     catalog: Catalog, partner_id: str, *, progress: Callable[[int, int], None] | None = None
 ) -> RemapReport:
-    """Re-map every live record of a partner that has raw XML; returns what changed."""
+    """Re-map every live harvested record of a partner that has raw XML; returns what
+    changed (records uploaded or catalogued in the workspace are left as they are)."""
     catalog.get_partner(partner_id)
     with catalog.session() as s:
         rows = s.execute(
@@ -43,10 +45,11 @@ def remap_partner(
                 Record.partner_id == partner_id,
                 Record.deleted.is_(False),
                 Record.raw_xml_id.is_not(None),
+                Record.origin == RecordOrigin.HARVESTED,
             )
             .order_by(Record.id)
         ).all()
-    counts = {"new": 0, "updated": 0, "unchanged": 0, "deleted": 0, "failed": 0}
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "deleted": 0, "kept": 0, "failed": 0}
     changed: list[int] = []
     errors: list[str] = []
     for start in range(0, len(rows), BATCH):
@@ -58,9 +61,9 @@ def remap_partner(
             except (MappingError, xmlsafe.UnparsableXML, xmlsafe.HostileXML) as exc:
                 counts["failed"] += 1
                 errors.append(f"record {record_id}: {exc}")
-        for outcome in catalog.upsert_records(partner_id, items):
+        for outcome in catalog.upsert_records(partner_id, items, origin=RecordOrigin.HARVESTED):
             counts[outcome.action] += 1
-            if outcome.action != "unchanged":
+            if outcome.action not in ("unchanged", "kept"):
                 changed.append(outcome.record_id)
         if progress:
             progress(min(start + BATCH, len(rows)), len(rows))

@@ -29,6 +29,7 @@ COUNTS = (
     "updated",
     "deleted",
     "unchanged",
+    "kept",
     "failed",
     "quarantined_pages",
     "pages",

@@ -32,6 +32,7 @@ from catalog.models import (
 )
 from catalog.processes import process_alive
 from catalog.store import Catalog
+from catalog.upload_models import RecordOrigin
 from harvester.checkpoint import Checkpoint, Owner
 
 UNFINISHED = frozenset({RunStatus.RUNNING, RunStatus.INTERRUPTED, RunStatus.FAILED})
@@ -168,33 +169,44 @@ def finish(
 
 
 def live_count(catalog: Catalog, partner_id: str) -> int:
+    """Live harvested records of a partner (what the mass-deletion guard weighs a run's
+    deletions against; records uploaded or catalogued in the workspace are no harvest's)."""
     with catalog.session() as s:
         return (
             s.scalar(
                 select(func.count())
                 .select_from(Record)
-                .where(Record.partner_id == partner_id, Record.deleted.is_(False))
+                .where(
+                    Record.partner_id == partner_id,
+                    Record.deleted.is_(False),
+                    Record.origin == RecordOrigin.HARVESTED,
+                )
             )
             or 0
         )
 
 
 def live_among(
-    catalog: Catalog, partner_id: str, identifiers: list[str], *, session: Session | None = None
+    catalog: Catalog,
+    partner_id: str,
+    identifiers: list[str],
+    *,
+    session: Session | None = None,
+    origin: str | None = None,
 ) -> set[str]:
-    """Which of these identifiers are live (not tombstoned) records of the partner."""
+    """Which of these identifiers are live (not tombstoned) records of the partner (with
+    ``origin``, of that origin only)."""
     found: set[str] = set()
     with _within(catalog, session) as s:
         for i in range(0, len(identifiers), 500):
-            found.update(
-                s.scalars(
-                    select(Record.oai_identifier).where(
-                        Record.partner_id == partner_id,
-                        Record.deleted.is_(False),
-                        Record.oai_identifier.in_(identifiers[i : i + 500]),
-                    )
-                )
+            query = select(Record.oai_identifier).where(
+                Record.partner_id == partner_id,
+                Record.deleted.is_(False),
+                Record.oai_identifier.in_(identifiers[i : i + 500]),
             )
+            if origin is not None:
+                query = query.where(Record.origin == origin)
+            found.update(s.scalars(query))
     return found
 
 

@@ -24,6 +24,7 @@ from catalog.errors import HarvestError
 from catalog.models import HarvestRun, Partner, RunStatus
 from catalog.records import RecordData
 from catalog.store import Catalog
+from catalog.upload_models import RecordOrigin
 from harvester import runlog
 from harvester.checkpoint import Checkpoint
 from harvester.client import PartnerClient
@@ -54,6 +55,10 @@ def page_digest(page: ListResponse) -> str:
     """A checksum of a page's record identifiers and datestamps (finds a page served twice)."""
     text = "\n".join(f"{r.identifier} {r.datestamp_text}" for r in page.records)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+HARVESTED = RecordOrigin.HARVESTED
+"""A harvest writes and deletes only records of this origin (the ones it brought)."""
 
 
 class LoopGuard:
@@ -269,7 +274,9 @@ class PageWalker:
                 stamp = _stamp(max(stamps))
                 highest = self.checkpoint.highest or stamp
                 self._move(highest=max(stamp, highest))
-            outcomes = self.catalog.upsert_records(self.partner.id, items, session=session)
+            outcomes = self.catalog.upsert_records(
+                self.partner.id, items, session=session, origin=HARVESTED
+            )
             scans: dict[int, tuple[str, ...]] = {}
             for item, outcome in zip(items, outcomes, strict=True):
                 self.tally.add(outcome.action)
@@ -279,11 +286,15 @@ class PageWalker:
             self.save(session=session)
 
     def _hold_deletions(self, items: list[RecordData], session) -> list[RecordData]:
-        """Keep deletions of live records for the end of the run (mass-deletion guard)."""
+        """Keep deletions of live harvested records for the end of the run (mass-deletion
+        guard); a deletion meeting a record of another origin goes on to the upsert,
+        which leaves that record as it is (``kept``)."""
         pending = self.pending
         deleted = [i.oai_identifier for i in items if i.deleted]
         live = (
-            runlog.live_among(self.catalog, self.partner.id, deleted, session=session)
+            runlog.live_among(
+                self.catalog, self.partner.id, deleted, session=session, origin=HARVESTED
+            )
             if deleted
             else set()
         )

@@ -169,6 +169,14 @@ def _summary(report) -> None:
             pages=counts.get("quarantined_pages", 0),
         )
     )
+    if counts.get("kept"):
+        click.echo(
+            _(
+                "  %(kept)d record(s) uploaded or catalogued in the workspace left untouched "
+                "(a harvest changes only what it brought)",
+                kept=counts["kept"],
+            )
+        )
     for error in report.report.get("errors", []):
         click.echo(_("  note: %(error)s", error=error))
 
