@@ -14,7 +14,7 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 WARISAN_INSTANCE=/srv/warisan/instance
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-ind tesseract-ocr-msa \
-      tesseract-ocr-eng fonts-dejavu-core curl \
+      tesseract-ocr-eng tesseract-ocr-jav tesseract-ocr-sun fonts-dejavu-core curl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /srv/warisan/app
 COPY . .

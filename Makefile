@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-msa tesseract-ocr-eng \
+	tesseract-ocr-jav tesseract-ocr-sun \
 	postgresql redis-server chromium fonts-dejavu-core
 PYTEST_ARGS ?=
 

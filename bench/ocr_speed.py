@@ -1,13 +1,20 @@
 """Throughput of ``warisan worker`` against raw Tesseract on the same pages.
 
 40 pages — the 20 demo scans (``demo.scans``) and 20 real scans from
-``../shared/testdata/ocr`` — are taken in with ``warisan ingest --csv`` (each record with
-its language), then a ``warisan worker`` with one process per core splits, normalises,
-makes derivatives and OCRs them; the time runs from starting the worker until every page
-is stored. The baseline, measured in the same run, is raw ``tesseract`` CLI runs one after
-another with ``OMP_THREAD_LIMIT=1`` and the same languages and page segmentation mode,
-divided by the number of cores; baseline and pipeline alternate for two rounds and the best
-time of each counts. Prints ratio = baseline / pipeline (target ≥ 0.9). As the
+``../shared/testdata/ocr`` — are taken in with ``warisan ingest --csv``, then a ``warisan
+worker`` with one process per core splits, normalises, makes derivatives and OCRs them;
+the time runs from starting the worker until every page is stored. Two configurations:
+
+- **record languages**: each record carries its page's language; the baseline is raw
+  ``tesseract`` CLI runs with the models that language chooses and the same page
+  segmentation mode (target ≥ 0.9);
+- **default (no hint)**: no record names a language, so the pipeline takes its default
+  path (``ind``, read again with ``eng+ind`` when unsure); the baseline is raw
+  ``tesseract -l ind --psm 6`` (target ≥ 1.0).
+
+Each baseline runs one page after another with ``OMP_THREAD_LIMIT=1`` and is divided by
+the number of cores; baseline and pipeline alternate for two rounds and the best time of
+each counts. Prints ratio = baseline / pipeline. As the
 ideal ``baseline / cores`` assumes idle cores, it also prints raw Tesseract run ``cores``
 at a time, the speed-up this machine really gives, and the CPU seconds of baseline and
 pipeline (less sensitive to a busy machine than the times). Then it takes the same files
@@ -45,24 +52,35 @@ def collect(folder: Path) -> list[tuple[Path, str]]:
     return items[:PAGES]
 
 
-def baseline(items: list[tuple[Path, str]], processes: int = 1) -> float:
+RAW_DEFAULT = ("ind", 6)
+"""The raw setting the default path is measured against: ``tesseract -l ind --psm 6``."""
+
+
+def baseline(
+    items: list[tuple[Path, str]], processes: int = 1, raw: tuple[str, int] | None = None
+) -> float:
     """Seconds for raw Tesseract CLI runs with ``OMP_THREAD_LIMIT=1``: one page after
-    another, or ``processes`` at a time (what this machine really gives in parallel)."""
+    another, or ``processes`` at a time (what this machine really gives in parallel);
+    with the models and psm the pipeline chooses for each record, or those of ``raw``."""
     from concurrent.futures import ThreadPoolExecutor
 
     from PIL import Image
 
     from ingest.ocr import choose_psm
-    from ingest.settings import IngestSettings, ocr_languages
+    from ingest.pages import plan_of
+    from ingest.settings import IngestSettings
 
     settings = IngestSettings()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
     def run(item: tuple[Path, str]) -> None:
         path, language = item
-        with Image.open(path) as image:
-            psm = choose_psm(image.width, image.height, settings.clipping_side)
-        lang = ocr_languages([language], settings.languages)
+        if raw is None:
+            with Image.open(path) as image:
+                psm = choose_psm(image.width, image.height, settings.clipping_side)
+            lang = plan_of([language], settings).models
+        else:
+            lang, psm = raw
         command = ["tesseract", str(path), "stdout", "-l", lang, "--psm", str(psm)]
         subprocess.run(command, env=env, capture_output=True, check=True)
 
@@ -177,12 +195,14 @@ def second_run(folder: Path, items: list[tuple[Path, str]], tag: str) -> tuple[f
 
 def main(rounds: int = 2) -> int:
     """Alternate baseline and pipeline ``rounds`` times (this machine is shared, so its
-    load changes) and compare the best time of each."""
+    load changes) and compare the best time of each, for both configurations."""
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="warisan-speed-") as tmp:
         folder = Path(tmp)
         items = collect(folder)
+        hintless = [(path, "") for path, _ in items]
         bases, parallels, pipelines, base_cpu = [], [], [], []
+        default_bases, default_pipelines, default_cpu = [], [], []
         for n in range(rounds):
             cpu = _children_cpu()
             bases.append(baseline(items))
@@ -190,10 +210,18 @@ def main(rounds: int = 2) -> int:
             seconds, counts = pipeline_round(folder, items, f"r{n}")
             pipelines.append(seconds)
             parallels.append(baseline(items, cores))
+            cpu = _children_cpu()
+            default_bases.append(baseline(hintless, raw=RAW_DEFAULT))
+            default_cpu.append(_children_cpu() - cpu)
+            seconds, default_counts = pipeline_round(folder, hintless, f"d{n}")
+            default_pipelines.append(seconds)
         second, again = second_run(folder, items, "r0")
+    report_default(cores, default_bases, default_pipelines, default_cpu, default_counts)
     base, parallel = min(bases), min(parallels)
     first, warm = min(p[0] for p in pipelines), min(p[1] for p in pipelines)
-    print(f"pages: {len(items)} ({counts['done']} done, {counts['failed']} failed), cores: {cores}")
+    print(
+        f"record languages: pages {len(items)} ({counts['done']} done, {counts['failed']} failed)"
+    )
     print(f"best of {rounds} rounds (each: baseline, pipeline, parallel raw); all times in s:")
     print(
         f"  baseline runs {_list(bases)}, pipeline runs {_list([p[0] for p in pipelines])}, "
@@ -220,6 +248,30 @@ def main(rounds: int = 2) -> int:
     print(f"second intake of the same files: {second:.1f} s, served from the OCR cache")
     print(f"warisan ocr --pending afterwards: {again}")
     return 0
+
+
+def report_default(
+    cores: int, bases: list[float], pipelines: list[tuple], cpu: list[float], counts: dict
+) -> None:
+    """The default path (no language hint) against raw ``tesseract -l ind --psm 6``."""
+    lang, psm = RAW_DEFAULT
+    base, first = min(bases), min(p[0] for p in pipelines)
+    warm = min(p[1] for p in pipelines)
+    print(
+        f"default (no hint): pages {counts['done']} done, {counts['failed']} failed; cores {cores}"
+    )
+    print(
+        f"  raw tesseract -l {lang} --psm {psm}, OMP_THREAD_LIMIT=1, one after another: runs "
+        f"{_list(bases)}, best {base:.1f} s / {cores} cores = {base / cores:.1f} s"
+    )
+    print(f"  pipeline runs {_list([p[0] for p in pipelines])}, best {first:.1f} s")
+    print(f"ratio default/raw -l {lang} --psm {psm}: {base / cores / first:.2f} (target >= 1.0)")
+    print(f"  once the worker is up ({first - warm:.1f} s of start-up left out): ", end="")
+    print(f"{base / cores / warm:.2f}")
+    print(
+        f"  CPU seconds: raw {_list(cpu)}, pipeline {_list([p[2] for p in pipelines])} "
+        f"(ratio {min(cpu) / min(p[2] for p in pipelines):.2f})"
+    )
 
 
 def _list(values: list[float]) -> str:

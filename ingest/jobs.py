@@ -31,12 +31,14 @@ TRANSIENT = (WarisanError, OSError)
 class Next:
     """What a job leaves to other jobs: pages to OCR, each in its own job, and whether
     records are settled (the indexer should run). ``retry``: an error to raise once
-    these are queued, so that the queue tries the job again."""
+    these are queued, so that the queue tries the job again. ``models``: the Tesseract
+    language string of each page Tesseract read in this job (for reports)."""
 
     ocr: tuple[int, ...] = ()
     index: bool = False
     retry: Exception | None = None
     result: str = ""
+    models: tuple[str, ...] = ()
 
 
 def ingest_object(
@@ -94,13 +96,14 @@ def ocr_page(
     again = tuple(o.page_id for o in others if o.action == "retry")
     read = dict.fromkeys(o.record_id for o in outcomes if o.action in ("ocr", "cached"))
     index = any(record_settled(catalog, record_id) for record_id in read)
+    models = tuple(o.models for o in outcomes if o.action == "ocr" and o.models)
     if isinstance(lead.error, OcrError):  # Tesseract failed: the queue tries again
         note_failure(catalog, lead.error, page_id=page_id, last_try=last_try)
-        return Next(again, index, retry=lead.error, result=lead.action)
+        return Next(again, index, retry=lead.error, result=lead.action, models=models)
     if lead.error is not None:  # an unreadable master: trying again cannot help
         pages.release(catalog, page_id, None, OcrStatus.FAILED, str(lead.error))
-        return Next(again, index, result="failed")
-    return Next(again, index, result=lead.action)
+        return Next(again, index, result="failed", models=models)
+    return Next(again, index, result=lead.action, models=models)
 
 
 def record_settled(catalog: Catalog, record_id: int) -> bool:

@@ -16,6 +16,7 @@ run on that page alone.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -30,16 +31,16 @@ OMP_ENV = "OMP_THREAD_LIMIT"
 
 def check_tesseract(languages: str, cmd: str = "tesseract") -> str:
     """Return Tesseract's version, or raise :class:`OcrError` when the program or one of
-    the language packs in ``languages`` (``ind+msa+eng``) is missing."""
+    the language packs in ``languages`` (``ind+eng``) is missing."""
     pytesseract.pytesseract.tesseract_cmd = cmd
     try:
         version = str(pytesseract.get_tesseract_version())
-        installed = set(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, OSError) as exc:
         raise OcrError(
             f"Tesseract is not installed ({cmd!r} not found): "
-            "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-msa tesseract-ocr-eng"
+            "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng"
         ) from exc
+    installed = installed_models(cmd)
     missing = [code for code in languages.split("+") if code and code not in installed]
     if missing:
         packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
@@ -48,6 +49,17 @@ def check_tesseract(languages: str, cmd: str = "tesseract") -> str:
             missing=",".join(missing),
         )
     return version
+
+
+@functools.cache
+def installed_models(cmd: str = "tesseract") -> frozenset[str]:
+    """The Tesseract models (language packs) installed for ``cmd`` (``tesseract
+    --list-langs``), asked once per process; empty when Tesseract is missing."""
+    pytesseract.pytesseract.tesseract_cmd = cmd
+    try:
+        return frozenset(pytesseract.get_languages(config="")) - {"osd"}
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
+        return frozenset()
 
 
 def choose_psm(width: int, height: int, clipping_side: int) -> int:

@@ -31,7 +31,8 @@ from catalog.processes import process_alive
 from catalog.store import Catalog
 from ingest import ocr, reading
 from ingest.language import detect_language
-from ingest.settings import IngestSettings, ocr_key, ocr_languages
+from ingest.models import Plan, page_language, plan_for
+from ingest.settings import IngestSettings, ocr_key
 
 CLAIM_PREFIX = "run:"
 
@@ -41,12 +42,14 @@ class PageOutcome:
     """``action``: ``ocr`` (Tesseract ran), ``cached`` (copied from an identical page),
     ``skipped`` (already done with the same key, or claimed by a live worker), ``retry``
     (Tesseract failed: the page is back to ``pending``, ``error`` says why) or ``failed``
-    (unreadable master: the page is marked ``failed``)."""
+    (unreadable master: the page is marked ``failed``). ``models``: the Tesseract
+    language string that read the page, when Tesseract ran for it."""
 
     page_id: int
     record_id: int
     action: str
     error: WarisanError | None = None
+    models: str | None = None
 
 
 def owner_token(pid: int | None = None) -> str:
@@ -111,8 +114,8 @@ def ocr_pages(
     (its job's retry records the error). Raises :class:`NotFound` for a missing page.
     """
     lease = lease or dt.timedelta(seconds=settings.ocr_timeout * 2 * settings.ocr_batch + 60)
-    page, record_id, languages = _load(catalog, page_id, settings)
-    key = ocr_key(page.image_sha256, languages, settings)
+    page, record_id, plan = _load(catalog, page_id, settings)
+    key = ocr_key(page.image_sha256, plan.key, settings)
     if page.ocr_status == OcrStatus.DONE and (page.ocr_key == key or page.text_source == "pdf"):
         return [PageOutcome(page_id, record_id, "skipped")]
     token = owner_token()
@@ -122,8 +125,8 @@ def ocr_pages(
     try:
         if batch > 1 and page.width and page.height:
             psm = ocr.choose_psm(page.width, page.height, settings.clipping_side)
-            claimed += _take_along(catalog, page_id, languages, psm, token, settings, batch, share)
-        return _read_and_store(catalog, files, claimed, languages, token, settings)
+            claimed += _take_along(catalog, page_id, plan, psm, token, settings, batch, share)
+        return _read_and_store(catalog, files, claimed, plan, token, settings)
     except BaseException:
         for item in claimed:  # whatever is not stored yet goes back to pending
             release(catalog, item.page_id, token, OcrStatus.PENDING, None)
@@ -141,14 +144,14 @@ class _Claimed:
 def _take_along(
     catalog: Catalog,
     page_id: int,
-    languages: str,
+    plan: Plan,
     psm: int,
     token: str,
     settings: IngestSettings,
     batch: int,
     share: int,
 ) -> list[_Claimed]:
-    """Claim pending pages (oldest first) OCR'd with the same languages and page
+    """Claim pending pages (oldest first) OCR'd with the same plan and page
     segmentation mode: at most ``batch - 1``, and about a ``share``-th of the pending
     pages. Each claim is one conditional UPDATE, so a page another worker took first is
     simply not taken. (No COUNT: the look-up reads a bounded number of pending pages.)"""
@@ -171,7 +174,7 @@ def _take_along(
         if width
         and height
         and ocr.choose_psm(width, height, settings.clipping_side) == psm
-        and ocr_languages(record_languages or [], settings.languages) == languages
+        and plan_of(record_languages, settings) == plan
     ][:wanted]
     taken: list[_Claimed] = []
     with catalog.session() as s:
@@ -186,7 +189,7 @@ def _take_along(
                 )
             ).rowcount
             if changed == 1:
-                taken.append(_Claimed(pid, record_id, sha, ocr_key(sha, languages, settings)))
+                taken.append(_Claimed(pid, record_id, sha, ocr_key(sha, plan.key, settings)))
     return taken
 
 
@@ -194,7 +197,7 @@ def _read_and_store(
     catalog: Catalog,
     files: FileStore,
     claimed: list[_Claimed],
-    languages: str,
+    plan: Plan,
     token: str,
     settings: IngestSettings,
 ) -> list[PageOutcome]:
@@ -211,17 +214,21 @@ def _read_and_store(
         if item.key not in found:
             firsts.setdefault(item.key, item)
     readings = reading.read_pages(
-        files, [(i.page_id, i.image_sha256) for i in firsts.values()], languages, settings
+        files, [(i.page_id, i.image_sha256) for i in firsts.values()], plan, settings
     )
     outcomes = []
     for n, item in enumerate(claimed):
+        models = None
         if item.key in found:
             result: PageText | WarisanError = found[item.key]
             action = "cached"
         else:
-            result = readings[firsts[item.key].page_id]
+            read = readings[firsts[item.key].page_id]
+            result = read.result
             action = "ocr" if firsts[item.key] is item else "cached"
-        outcomes.append(_settle(catalog, item, token, result, action, lead=n == 0))
+            models = read.models if action == "ocr" else None
+        outcome = _settle(catalog, item, token, result, action, lead=n == 0)
+        outcomes.append(dataclasses.replace(outcome, models=models))
     return outcomes
 
 
@@ -264,7 +271,18 @@ def release(
         s.execute(query.values(ocr_status=status, ocr_key=None, ocr_error=error, ocr_at=utcnow()))
 
 
-def _load(catalog: Catalog, page_id: int, settings: IngestSettings) -> tuple[Page, int, str]:
+def plan_of(record_languages: list[str] | None, settings: IngestSettings) -> Plan:
+    """How the pages of a record with ``record_languages`` are read (:mod:`ingest.models`),
+    with the models installed for ``settings.tesseract_cmd``."""
+    return plan_for(
+        record_languages,
+        ocr.installed_models(settings.tesseract_cmd),
+        settings.languages,
+        settings.reread_languages,
+    )
+
+
+def _load(catalog: Catalog, page_id: int, settings: IngestSettings) -> tuple[Page, int, Plan]:
     with catalog.session() as s:
         row = s.execute(
             select(Page, Record.id, Record.languages)
@@ -275,7 +293,7 @@ def _load(catalog: Catalog, page_id: int, settings: IngestSettings) -> tuple[Pag
         if row is None:
             raise NotFound(f"no page {page_id}", page=page_id)
         page, record_id, record_languages = row
-        return page, record_id, ocr_languages(record_languages or [], settings.languages)
+        return page, record_id, plan_of(record_languages, settings)
 
 
 def _claim(catalog: Catalog, page_id: int, key: str, token: str, lease: dt.timedelta) -> bool:
@@ -325,12 +343,15 @@ def write_text(
     owner: str | None = None,
 ) -> bool:
     """Store ``text`` as page ``page_id``'s reading (``done``, with the cache ``key``) and
-    mark the record's search documents due, both in the caller's transaction; the
-    language is detected from the text when ``text`` does not name one. With ``owner``,
-    only while that claim token still holds the page. Returns whether it was written."""
+    mark the record's search documents due, both in the caller's transaction; when
+    ``text`` does not name its language, the label is detected from the text and checked
+    against the record's languages (:func:`ingest.models.page_language`: never a guess
+    outside what the detector knows). With ``owner``, only while that claim token still
+    holds the page. Returns whether it was written."""
     values = text.columns()
     if values["language"] is None:
-        values["language"] = detect_language(text.text)
+        record_languages = session.scalar(select(Record.languages).where(Record.id == record_id))
+        values["language"] = page_language(detect_language(text.text), record_languages)
     query = update(Page).where(Page.id == page_id)
     if owner is not None:
         query = query.where(Page.ocr_key == owner, Page.ocr_status == OcrStatus.RUNNING)
@@ -356,6 +377,7 @@ __all__ = [
     "ocr_page",
     "ocr_pages",
     "owner_token",
+    "plan_of",
     "release",
     "write_text",
 ]

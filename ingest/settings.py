@@ -17,16 +17,22 @@ from catalog.errors import ConfigError
 
 MB = 1024 * 1024
 
-TESSERACT_LANGUAGES = ("ind", "msa", "eng")
-"""The Tesseract language packs the pipeline uses (Debian ``tesseract-ocr-<code>``)."""
+TESSERACT_LANGUAGES = ("ind", "eng")
+"""The Tesseract language packs the default path needs (Debian ``tesseract-ocr-<code>``);
+``msa``, ``jav`` and ``sun`` are used for records in those languages when installed."""
 
 
 @dataclasses.dataclass(frozen=True)
 class IngestSettings:
     """How files are checked, normalised and OCR'd.
 
-    ``languages`` is the Tesseract language string used when a record names none of
-    ``ind``/``msa``/``eng``. ``max_pixels`` is Pillow's decompression-bomb limit, applied
+    ``languages`` is the Tesseract language string a page is first read with when its
+    record names no language with a model (:mod:`ingest.models`: the default path);
+    such a page is read again with ``reread_languages`` (empty: never) when its first
+    reading's mean word confidence is below ``reread_languages_below`` and the language
+    detected in it is one of ``reread_languages`` but not of ``languages`` (English), or
+    none; the more confident reading is kept.
+    ``max_pixels`` is Pillow's decompression-bomb limit, applied
     per page image. Images whose declared resolution is below ``min_dpi``, or whose longest
     side is below ``small_side``, are upscaled for OCR (never more than ``max_upscale``);
     boxes are mapped back to master pixels. A page whose longest side is below
@@ -40,7 +46,9 @@ class IngestSettings:
     ``worker_processes`` is how many processes run jobs (None: one per CPU core).
     """
 
-    languages: str = "ind+msa+eng"
+    languages: str = "ind"
+    reread_languages: str = "eng+ind"
+    reread_languages_below: float = 88.0
     max_file_bytes: int = 500 * MB
     max_pixels: int = 150_000_000
     max_side: int = 30_000
@@ -71,6 +79,14 @@ class IngestSettings:
         max_mb = _number(config, "INGEST_MAX_FILE_MB", None)
         return cls(
             languages=str(config.get("OCR_LANGUAGES") or default.languages),
+            reread_languages=str(
+                default.reread_languages
+                if config.get("OCR_REREAD_LANGUAGES") is None
+                else config["OCR_REREAD_LANGUAGES"]
+            ),
+            reread_languages_below=_number(
+                config, "OCR_REREAD_BELOW", default.reread_languages_below, float
+            ),
             ocr_timeout=_number(config, "OCR_TIMEOUT", default.ocr_timeout),
             max_file_bytes=default.max_file_bytes if max_mb is None else max_mb * MB,
             max_pixels=_number(config, "INGEST_MAX_PIXELS", default.max_pixels),
@@ -88,8 +104,9 @@ class IngestSettings:
         return self.worker_processes or os.cpu_count() or 1
 
     def ocr_fingerprint(self, languages: str) -> str:
-        """A short checksum of everything that changes OCR output for a given image."""
-        payload = {
+        """A short checksum of everything that changes OCR output for a given image;
+        ``languages`` is a :attr:`ingest.models.Plan.key`."""
+        payload: dict[str, object] = {
             "v": 4,
             "lang": languages,
             "min_dpi": self.min_dpi,
@@ -99,6 +116,8 @@ class IngestSettings:
             "up": self.max_upscale,
             "clip": self.clipping_side,
         }
+        if "|" in languages:  # the default path: when it reads again matters too
+            payload["reread_below"] = self.reread_languages_below
         blob = json.dumps(payload, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -118,25 +137,3 @@ def ocr_key(image_sha256: str, languages: str, settings: IngestSettings) -> str:
     return hashlib.sha256(
         f"{image_sha256}:{settings.ocr_fingerprint(languages)}".encode()
     ).hexdigest()
-
-
-LANGUAGE_CODES = {
-    "ind": "ind",
-    "id": "ind",
-    "msa": "msa",
-    "may": "msa",
-    "ms": "msa",
-    "zsm": "msa",
-    "zlm": "msa",
-    "eng": "eng",
-    "en": "eng",
-}
-"""Record language codes (ISO 639-1/2/3) mapped to Tesseract language packs."""
-
-
-def ocr_languages(record_languages: list[str] | tuple[str, ...], default: str) -> str:
-    """The Tesseract language string for a record: its ind/msa/eng languages in a
-    fixed order, or ``default`` when it names none of them."""
-    wanted = {LANGUAGE_CODES.get(str(code).strip().lower()) for code in record_languages or ()}
-    chosen = [code for code in TESSERACT_LANGUAGES if code in wanted]
-    return "+".join(chosen) if chosen else default

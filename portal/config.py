@@ -90,8 +90,19 @@ HARVEST_SCAN_TIMEOUT = _harvest.scan_timeout
 # --- ingest ----------------------------------------------------------------------------
 
 OCR_LANGUAGES = _ingest.languages
-"""Tesseract languages for pages whose record names none of ``ind``, ``msa``, ``eng``
-(a record's own languages win). Language packs: ``tesseract-ocr-<code>``."""
+"""Tesseract models a page is first read with when its record names no language with an
+installed model (a record's own languages win: ``jav`` reads with ``jav``, Latin-script
+regional languages without a model such as ``bjn`` with ``ind``). Language packs:
+``tesseract-ocr-<code>``."""
+
+OCR_REREAD_LANGUAGES = _ingest.reread_languages
+"""Tesseract models that read such a page again when its first reading is unsure (below
+``OCR_REREAD_BELOW`` and not in Indonesian or Malay); the more confident reading is kept.
+Empty: never read again."""
+
+OCR_REREAD_BELOW = _ingest.reread_languages_below
+"""Mean word confidence (0-100) below which a page read without a language hint, whose
+text looks English or like no language, is read again with ``OCR_REREAD_LANGUAGES``."""
 
 OCR_TIMEOUT = _ingest.ocr_timeout
 """Seconds one page may take in Tesseract before the attempt fails (and is retried)."""

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 from portal.tasks import Jobs, huey_package, make_huey
 
@@ -26,19 +27,21 @@ def run_queue(
     *,
     processes: int | None = None,
     on_done: Callable[[int, int], None] | None = None,
+    on_result: Callable[[str, Any], None] | None = None,
     poll: float = 0.2,
 ) -> int:
     """Execute queued and scheduled tasks until the queue is empty; returns how many ran.
 
     ``on_done(finished, known)`` is called after each task with the number of tasks
-    finished and the number known so far (for a progress bar).
+    finished and the number known so far (for a progress bar); ``on_result(name, value)``
+    with each task's name and return value (None for a task that failed or was put off).
     """
     global _JOBS
     _JOBS = jobs
     if isinstance(
         jobs.huey, huey_package().MemoryHuey
     ):  # a queue in this process only: no children
-        return _run_here(jobs, on_done)
+        return _run_here(jobs, on_done, on_result)
     reader = make_huey(jobs.config["QUEUE_URL"], blocking=False).storage
     jobs.before_fork()
     processes = processes or os.cpu_count() or 1
@@ -60,14 +63,20 @@ def run_queue(
                 continue
             done, running = cf.wait(running, timeout=poll, return_when=cf.FIRST_COMPLETED)
             for future in done:
-                future.result()
+                name, value = future.result()
+                if on_result:
+                    on_result(name, value)
                 finished += 1
             if on_done and done:
                 on_done(finished, finished + len(running) + reader.queue_size())
     return finished
 
 
-def _run_here(jobs: Jobs, on_done: Callable[[int, int], None] | None) -> int:
+def _run_here(
+    jobs: Jobs,
+    on_done: Callable[[int, int], None] | None,
+    on_result: Callable[[str, Any], None] | None,
+) -> int:
     """Run an in-memory queue in this process, one task after another."""
     finished = 0
     while True:
@@ -78,7 +87,9 @@ def _run_here(jobs: Jobs, on_done: Callable[[int, int], None] | None) -> int:
                 return finished
             time.sleep(0.05)
             continue
-        jobs.huey.execute(task)
+        value = jobs.huey.execute(task)
+        if on_result:
+            on_result(task.name, value)
         finished += 1
         if on_done:
             on_done(finished, finished + jobs.huey.pending_count())
@@ -91,8 +102,9 @@ def _release_due(reader) -> None:
         reader.enqueue(data, None)
 
 
-def _execute(data: bytes) -> None:
-    """Run one task in a worker process (forked: ``_JOBS`` is the parent's)."""
+def _execute(data: bytes) -> tuple[str, Any]:
+    """Run one task in a worker process (forked: ``_JOBS`` is the parent's); returns its
+    name and return value."""
     assert _JOBS is not None
     task = _JOBS.huey.deserialize_task(data)
-    _JOBS.huey.execute(task)
+    return task.name, _JOBS.huey.execute(task)

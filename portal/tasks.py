@@ -179,7 +179,8 @@ def _register(jobs: Jobs) -> None:
         _follow(jobs, after, queued=None)
 
     @huey.task(name="ocr_page", **retry)
-    def ocr_page(page_id: int, task=None) -> str:
+    def ocr_page(page_id: int, task=None) -> dict[str, Any]:
+        """Returns the page's action and the models of the pages Tesseract read."""
         services = jobs.services()
         after = ingest_jobs.ocr_page(
             services.catalog, services.files, jobs.settings, page_id, last_try=_last_try(task)
@@ -187,7 +188,7 @@ def _register(jobs: Jobs) -> None:
         _follow(jobs, after, queued=jobs.queued() if after.ocr else None)
         if after.retry is not None:
             raise after.retry
-        return after.result
+        return {"result": after.result, "models": list(after.models)}
 
     @huey.task(name="index_due", **retry)
     def index_due(task=None) -> int:

@@ -147,7 +147,12 @@ SCHEMAS: dict[str, Any] = {
             "number": INT,
             "width": NINT,
             "height": NINT,
-            "language": NSTR,
+            "language": {
+                **NSTR,
+                "description": "ISO 639-3 code of the page's language: what the detector "
+                "found (ind, msa, eng) or, for a record in another language, the record's; "
+                "null when unknown",
+            },
             "text": {
                 "type": "string",
                 "description": "The page's text: the corrected text of a corrected page.",

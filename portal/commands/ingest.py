@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -18,8 +19,19 @@ def _processes(jobs, value: int | None) -> int:
 
 
 def _check_tesseract(jobs) -> None:
-    version = ocr.check_tesseract(jobs.settings.languages, jobs.settings.tesseract_cmd)
-    click.echo(f"Tesseract {version}, languages {jobs.settings.languages}.", err=True)
+    """Fail loudly when Tesseract or a model of the default path is missing; say which
+    models are there (a record's language uses its own model only when installed)."""
+    settings = jobs.settings
+    needed = "+".join(filter(None, (settings.languages, settings.reread_languages)))
+    version = ocr.check_tesseract(needed, settings.tesseract_cmd)
+    installed = " ".join(sorted(ocr.installed_models(settings.tesseract_cmd)))
+    again = settings.reread_languages
+    again = f", read again with {again} when unsure" if again else ""
+    click.echo(
+        f"Tesseract {version}; pages without a language hint: {settings.languages}{again}; "
+        f"models installed: {installed}.",
+        err=True,
+    )
 
 
 @click.command("worker")
@@ -78,18 +90,28 @@ def ocr_command(
             f"ingest, {len(todo.ocr)} page(s) to OCR, {len(todo.index)} record(s) to index."
         )
     stats = jobs.stats()
+    models: Counter[str] = Counter()
+
+    def note(name: str, value) -> None:
+        if name == "ocr_page" and isinstance(value, dict):
+            models.update(value.get("models") or ())
+
     with click.progressbar(length=max(stats["queued"], 1), label="Jobs") as bar:
 
         def advance(finished: int, known: int) -> None:
             bar.length = max(bar.length, known)
             bar.update(finished - bar.pos)
 
-        ran = run_queue(jobs, processes=_processes(jobs, processes), on_done=advance)
+        ran = run_queue(
+            jobs, processes=_processes(jobs, processes), on_done=advance, on_result=note
+        )
     counts = work.page_counts(services.catalog, record_id=record_id)
     click.echo(
         f"Ran {ran} job(s). Pages: {counts['done']} done, {counts['failed']} failed, "
         f"{counts['pending'] + counts['running']} unfinished."
     )
+    used = ", ".join(f"{model} {n}" for model, n in sorted(models.items()))
+    click.echo(f"Tesseract models used (pages): {used or 'none'}.")
     for failure in work.failures(services.catalog, limit=20):
         where = f"page {failure['page']}" if "page" in failure else f"object {failure['object']}"
         click.echo(f"  failed: {where}: {failure['error']}")

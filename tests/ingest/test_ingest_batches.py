@@ -197,8 +197,11 @@ def test_a_process_killed_mid_batch_loses_nothing_and_repeats_nothing(
     pages.ocr_page(sqlite_catalog, file_store, ids[3], settings)  # done before the batch
     [before] = _pages(sqlite_catalog, ids[3:])
     started = tmp_path / "started"
-    held = tmp_path / "held-tesseract"  # real Tesseract, held back until the kill
-    held.write_text(f'#!/bin/sh\ntouch "{started}"\nsleep 60\nexec tesseract "$@"\n')
+    held = tmp_path / "held-tesseract"  # real Tesseract, its reading held back until the kill
+    held.write_text(
+        '#!/bin/sh\n[ "$1" = --list-langs ] && exec tesseract "$@"\n'
+        f'touch "{started}"\nsleep 60\nexec tesseract "$@"\n'
+    )
     held.chmod(0o755)
     child = subprocess.Popen(
         [

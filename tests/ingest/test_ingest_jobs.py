@@ -128,7 +128,7 @@ def test_changed_ocr_settings_mean_a_new_ocr(app, runner, tmp_path):
     [page] = _pages(app)
     with app.app_context():
         services = get_services()
-        settings = IngestSettings.from_config({**app.config, "OCR_LANGUAGES": "ind"})
+        settings = IngestSettings.from_config({**app.config, "OCR_LANGUAGES": "ind+msa"})
         assert ocr_page(services.catalog, services.files, page.id, settings).action == "ocr"
     assert _pages(app)[0].ocr_key != page.ocr_key
 

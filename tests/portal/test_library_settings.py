@@ -30,7 +30,10 @@ def test_config_values_reach_the_settings():
     )
     assert ingest.max_file_bytes == 2 * 1024 * 1024
     assert (ingest.job_retries, ingest.job_retry_delay, ingest.processes) == (1, 0.5, 3)
-    assert IngestSettings.from_config({"OCR_LANGUAGES": ""}).languages == "ind+msa+eng"
+    assert IngestSettings.from_config({"OCR_LANGUAGES": ""}).languages == "ind"
+    reread = IngestSettings.from_config({"OCR_REREAD_LANGUAGES": "", "OCR_REREAD_BELOW": "70"})
+    assert (reread.reread_languages, reread.reread_languages_below) == ("", 70.0)
+    assert IngestSettings.from_config({}).reread_languages == "eng+ind"
 
 
 @pytest.mark.parametrize(

@@ -126,3 +126,26 @@ def test_facet_values_and_labels_are_translated(translated_app):
     client.get("/language/ms")
     text = html.fromstring(client.get("/browse/").data).text_content()
     assert "Manuskrip" in text and "Tahun 1920-an" in text and "Dekad" in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "malay", "unknown"),
+    [
+        ("en", "Language of the text: Malay", "Language of the text: unknown"),
+        ("id", "Bahasa teks: Bahasa Melayu", "Bahasa teks: tidak diketahui"),
+        ("ms", "Bahasa teks: Bahasa Melayu", "Bahasa teks: tidak diketahui"),
+    ],
+)
+def test_the_page_language_label_says_unknown_when_it_is(translated_app, locale, malay, unknown):
+    from tests.portal.public.conftest import build_library
+
+    lib = build_library(translated_app)
+    client = translated_app.test_client()
+    client.get(f"/language/{locale}")
+    label = "//p[contains(@class, 'page-language')]"
+    first = html.fromstring(client.get(f"/records/{lib.manuscript}").data)
+    assert first.xpath(label)[0].text_content() == malay
+    second = html.fromstring(client.get(f"/records/{lib.manuscript}?page=2").data)
+    assert second.xpath(label)[0].text_content() == unknown
+    api = client.get(f"/api/records/{lib.manuscript}/pages/2").get_json()
+    assert api["language"] is None
