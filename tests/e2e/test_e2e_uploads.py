@@ -146,6 +146,7 @@ def test_a_batch_uploads_and_each_hostile_file_says_why(browser, tmp_path, files
                 " && !document.querySelector('#batch-files tr.upload-receiving')",
                 arg=len(paths),
             )
+            axe.screenshot(page, "uploads-batch-en-desktop-after-upload")
             rows = _rows(page)
             for name in ("surat-1936.tif", "peta-kuching.jpg", "gambar.png"):
                 assert rows[name]["state"] == "upload-complete", rows[name]
