@@ -60,10 +60,15 @@ class RowPreview:
     record_title: str | None
     files: tuple[FileMatch, ...]
     problems: tuple[Problem, ...]
+    cells: dict[str, str] = dataclasses.field(default_factory=dict)
+    """The sheet row's cells as written."""
 
     @property
     def title(self) -> str | None:
-        return self.data.title if self.data is not None else self.record_title
+        """The title it will have: its data's, the existing record's, or as written."""
+        if self.data is not None:
+            return self.data.title
+        return self.record_title or self.cells.get("title") or None
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -182,6 +187,7 @@ def _sheet_rows(s, batch, sheet, uploads, languages):
                 record.title if record else None,
                 files,
                 tuple(row_problems),
+                check.cells,
             )
         )
     problems += pool.leftovers()

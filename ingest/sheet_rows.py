@@ -86,6 +86,8 @@ class RowCheck:
     record_ref: str | None
     data: RecordData | None
     problems: tuple[Problem, ...]
+    cells: dict[str, str] = dataclasses.field(default_factory=dict)
+    """The row's cells as written (shown for a row whose errors leave ``data`` None)."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -140,7 +142,7 @@ def check_row(
     data = None
     if not any(p.level == "error" for p in problems):
         data = record_data(row, kind, codes or languages, source_format)
-    return RowCheck(row.row, files, local_id, None, data, tuple(problems))
+    return RowCheck(row.row, files, local_id, None, data, tuple(problems), row.cells)
 
 
 def record_data(
@@ -169,7 +171,7 @@ def _record_row(row, files, local_id, ref, problems) -> RowCheck:
     for column in METADATA:
         if row.get(column):
             problems.append(Problem(row.row, column, "record_metadata_ignored", level="warning"))
-    return RowCheck(row.row, files, None, ref, None, tuple(problems))
+    return RowCheck(row.row, files, None, ref, None, tuple(problems), row.cells)
 
 
 def _type(row: SheetRow, problems: list[Problem]) -> str:

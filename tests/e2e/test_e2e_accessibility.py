@@ -22,7 +22,7 @@ from sqlalchemy import update
 
 from catalog import accounts, controls, invitations, password_resets
 from catalog.models import Page
-from ingest import corrections, upload_batches, uploads
+from ingest import batches, corrections, upload_batches, uploads
 from ingest.upload_settings import UploadSettings
 from portal import create_app
 from portal.services import get_services
@@ -63,6 +63,7 @@ SKIP = {
         "an image: the review screen checked here shows it"
     ),
     "/workspace/batches/<int:batch_id>/files": "JSON for the batch page's script, not a page",
+    "/workspace/sheets/template.<fmt>": "a file to download (XLSX or CSV), not a page",
 }
 """Workspace GET rules this test does not open, each with the reason."""
 
@@ -114,6 +115,12 @@ def site(tmp_path_factory):
                     .where(Page.id == page_id)
                     .values(ocr_status="done", mean_confidence=confidence, text="Warisan")
                 )
+        # batch 1's sheet: errors, a note, and a cell that must show as text
+        sheet = (
+            "local_id;berkas;judul;jenis;warna\nA1;surat.jpg;<b>Syair</b> Rajang;naskah;\n"
+            "A2;;Peta;xyz;merah\n"
+        )
+        batches.attach_sheet(services.catalog, who, 1, "koleksi.csv", sheet.encode())
     # A draft's review screen, with every page action (the matrix's example is public).
     app.config["A11Y_DRAFT_REVIEW"] = f"/workspace/records/{draft.record_id}/review"
     # Pages behind a link from a mail: opened (GET only, which uses nothing up) anonymously.
