@@ -324,3 +324,26 @@ def test_the_drafts_list_and_nav(app, operator, setup):
     assert f"/workspace/records/{library.manuscript}" not in links
     public = html.fromstring(operator.get("/workspace/partners/rajang/records?state=visible").data)
     assert f"/workspace/records/{draft.record_id}" not in public.xpath("//table//a/@href")
+
+
+def test_publishing_scans_added_to_a_public_record(app, client, operator, setup, tmp_path):
+    with app.app_context():
+        services = get_services()
+        added = make_draft(
+            services.catalog,
+            services.files,
+            "rajang",
+            [["Lima", "Enam"]],
+            title="Surat Umum",
+            tmp=tmp_path,
+            draft_record=False,
+        )
+    rid = added.record_id
+    assert client.get(f"/api/records/{rid}").get_json()["pages"] == []
+    page = operator.get(_screen(rid)).text
+    assert "Public, with new scans waiting for review" in page
+    published = _post(operator, rid, f"/workspace/records/{rid}/publish", follow_redirects=True)
+    assert "Published: the new scans are public." in published.text
+    assert len(client.get(f"/api/records/{rid}").get_json()["pages"]) == 2
+    again = _post(operator, rid, f"/workspace/records/{rid}/publish", follow_redirects=True)
+    assert "Nothing changed." in again.text

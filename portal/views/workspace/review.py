@@ -202,9 +202,14 @@ def replace_page(record_id: int, page_id: int):
 @login_required
 def publish_record(record_id: int):
     def change(catalog, principal):
-        return drafts.publish(catalog, principal, record_id).changed
+        done = drafts.publish(catalog, principal, record_id)
+        if not done.changed:
+            return None
+        if done.record:
+            return _("Published: the record is public.")
+        return _("Published: the new scans are public.")
 
-    return _change(record_id, change, _("Published: the record is public."), index=True)
+    return _change(record_id, change, "", index=True)
 
 
 @bp.post("/records/<int:record_id>/unpublish")
@@ -261,14 +266,18 @@ def _change(
 ):
     """Check the CSRF token (unless a form of the view ``checked`` it), run
     ``change(catalog, principal)`` (it asks the policy with the record's own partner),
-    flash and go back to the screen; a refusal re-renders the screen with its reason."""
+    flash ``message`` (or the message ``change`` returned) and go back to the screen; a
+    refusal re-renders the screen with its reason."""
     if not checked and not ButtonForm().validate_on_submit():
         return _screen(record_id, 400, _("This form has expired. Try again."))
     try:
         done = change(get_services().catalog, auth.current_principal())
     except (InvalidInput, Conflict, IngestError) as exc:
         return _screen(record_id, exc.status, _problem(exc), **forms)
-    flash(message if done else _("Nothing changed."), "success" if done else "info")
+    if done:
+        flash(done if isinstance(done, str) else message, "success")
+    else:
+        flash(_("Nothing changed."), "info")
     if done and (ocr or index):
         _queue(record_id, ocr)
     return redirect(url_for("workspace.review", record_id=record_id, **_keep()), 303)
