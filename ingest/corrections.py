@@ -303,6 +303,16 @@ def spread(text: str, box: Sequence[int], old: Sequence[Word], number: int) -> l
 # -- helpers ---------------------------------------------------------------------------
 
 
+def record_of_page(catalog: Catalog, page_id: int) -> int | None:
+    """The id of the record holding a page, or None for an unknown page."""
+    with catalog.session() as s:
+        return s.scalar(
+            select(DigitalObject.record_id)
+            .join(Page, Page.object_id == DigitalObject.id)
+            .where(Page.id == page_id)
+        )
+
+
 def page_and_record(session: Session, page_id: int) -> tuple[Page, Record]:
     """A page and its record (not deleted), or :class:`NotFound`. No policy check."""
     page = session.get(Page, page_id)

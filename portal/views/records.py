@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from catalog import access, profiles, queries, rights
 from catalog.errors import InvalidInput, NotFound, SearchError
 from catalog.pagetext import clamp_number, page_at, page_numbers
-from ingest import corrections, tiles
+from ingest import corrections, suggestions, tiles
 from portal import citations, urls
 from portal.inside import search_inside
 from portal.services import get_services
@@ -73,6 +73,7 @@ def record(record_id: int):
         open_objects=access.open_objects(row),
         statement=rights.statement(row.rights_uri),
         progress=corrections.progress(pages),
+        suggestions_open=suggestions.allows_suggestions(row.partner),
     )
 
 

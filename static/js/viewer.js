@@ -119,8 +119,8 @@
       if (link) { link.setAttribute("aria-current", "page"); }
       var correct = section.querySelector("a.correct-link");
       if (correct) {
-        correct.href = correct.getAttribute("data-href").replace(/\/0\/corrections$/,
-          "/" + pages[number - 1].id + "/corrections");
+        correct.href = correct.getAttribute("data-href").replace(/\/0\/(\w+)$/,
+          "/" + pages[number - 1].id + "/$1");
       }
       var url = new URL(window.location.href);
       url.searchParams.set("page", String(number));

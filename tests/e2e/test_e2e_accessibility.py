@@ -22,7 +22,7 @@ from sqlalchemy import update
 
 from catalog import accounts, controls, invitations, password_resets
 from catalog.models import Page
-from ingest import batches, corrections, upload_batches, uploads
+from ingest import batches, corrections, suggestions, upload_batches, uploads
 from ingest.upload_settings import UploadSettings
 from portal import create_app
 from portal.services import get_services
@@ -98,6 +98,11 @@ def site(tmp_path_factory):
         controls.withdraw(services.catalog, who, [library.hostile], "Withdrawn <b>for</b> a test")
         # a corrected page: its badge and OCR text in the viewer, versions in the workspace
         corrections.correct(services.catalog, who, library.page_ids[0], {2: "Sambas <i>"})
+        # and a researcher's suggestion waiting on it (the partner takes them)
+        suggestions.allow_suggestions(services.catalog, who, "rajang", True)
+        reader = make_user(services.catalog, "reader@example.org")
+        reader = accounts.principal(services.catalog, reader)
+        suggestions.suggest(services.catalog, reader, library.page_ids[0], {1: "Hikayat radja"})
         services.search.reindex()
         _, invitation = invitations.create_invitation(
             services.catalog, "invited@example.org", "curator", "rajang", actor=admin

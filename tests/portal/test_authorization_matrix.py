@@ -276,6 +276,31 @@ MATRIX: dict[str, tuple[str, object]] = {
     ),
     "/workspace/batches/<int:batch_id>": ("/workspace/batches/1", UPLOADERS_OF_A),
     "/workspace/batches/<int:batch_id>/files": ("/workspace/batches/1/files", UPLOADERS_OF_A),
+    # a suggestion page answers every logged-in user (it says when the partner takes none)
+    "/workspace/pages/<int:page_id>/suggestions": (
+        "/workspace/pages/{page_ids[0]}/suggestions",
+        {"anonymous": LOGIN, **{p: 200 for p in PRINCIPALS[1:]}},
+    ),
+    "/workspace/partners/<partner_id>/suggestions": (
+        "/workspace/partners/rajang/suggestions",
+        {
+            "anonymous": LOGIN,
+            "researcher": 403,
+            "operator of A": 200,
+            "curator of A": 200,
+            "partner admin of A": 200,
+            "partner admin of B": 403,
+            "consortium admin": 200,
+        },
+    ),
+    "/workspace/partners/<partner_id>/suggestions/setting": (
+        "/workspace/partners/rajang/suggestions/setting",
+        405,
+    ),
+    "/workspace/suggestions/<int:suggestion_id>/<any(approve, reject):decision>": (
+        "/workspace/suggestions/1/approve",
+        405,
+    ),
 }
 
 

@@ -130,4 +130,5 @@ from portal.views.workspace import profile as _profile  # noqa: E402,F401
 from portal.views.workspace import records  # noqa: E402,F401
 from portal.views.workspace import review as _review  # noqa: E402,F401
 from portal.views.workspace import sheets as _sheets  # noqa: E402,F401
+from portal.views.workspace import suggestions as _suggestions  # noqa: E402,F401
 from portal.views.workspace import tus as _tus  # noqa: E402,F401

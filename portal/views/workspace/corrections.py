@@ -60,7 +60,7 @@ def correct_page(page_id: int):
         except InvalidInput as exc:
             return jsonify({**exc.to_dict(), "message": problem(exc)}), 400
         if version is not None:
-            _queue_indexing()
+            queue_indexing()
         return jsonify(_version_json(version)), 201 if version else 200
     typed = {
         key[len(LINE_FIELD) :]: value
@@ -77,7 +77,7 @@ def correct_page(page_id: int):
         flash(_("Nothing changed."), "info")
     else:
         flash(_("Your correction was saved as version %(number)d.", number=version.number))
-        _queue_indexing()
+        queue_indexing()
     return redirect(url_for("workspace.page_corrections", page_id=page_id))
 
 
@@ -98,7 +98,7 @@ def revert_page(page_id: int):
         flash(_("Nothing changed."), "info")
     else:
         flash(_("The page reads as before again (version %(number)d).", number=version.number))
-        _queue_indexing()
+        queue_indexing()
     return redirect(url_for("workspace.page_corrections", page_id=page_id))
 
 
@@ -151,7 +151,7 @@ def record_state(principal: policy.Principal, record) -> dict:
     return {"progress": found, "text_pages": pages if may else []}
 
 
-def _queue_indexing() -> None:
+def queue_indexing() -> None:
     """Queue the indexer (the record is due in the catalogue already: a queue that
     cannot be reached loses nothing, the recovery queues it later)."""
     try:
