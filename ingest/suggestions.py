@@ -45,14 +45,15 @@ MAX_PENDING = 20
 
 @dataclasses.dataclass(frozen=True)
 class Suggestion:
-    """A pending suggestion as a partner's list shows it."""
+    """A pending suggestion as a partner's list shows it: ``lines`` are
+    ``(line number, text now, suggested text)``."""
 
     id: int
     page_id: int
     record_id: int
     record_title: str
     number: int
-    lines: tuple[tuple[int, str], ...]
+    lines: tuple[tuple[int, str, str], ...]
     actor: str
     created_at: dt.datetime
 
@@ -120,7 +121,7 @@ def pending(catalog: Catalog, principal: Principal, partner_id: str) -> list[Sug
     policy.require(principal, Action.CORRECT_TEXT, partner_id)
     with catalog.session() as s:
         rows = s.execute(
-            select(PageCorrection, Record.id, Record.title)
+            select(PageCorrection, Page, Record.id, Record.title)
             .join(Page, Page.id == PageCorrection.page_id)
             .join(DigitalObject, DigitalObject.id == Page.object_id)
             .join(Record, Record.id == DigitalObject.record_id)
@@ -130,19 +131,23 @@ def pending(catalog: Catalog, principal: Principal, partner_id: str) -> list[Sug
             )
             .order_by(PageCorrection.created_at, PageCorrection.id)
         ).all()
-        return [
-            Suggestion(
-                row.id,
-                row.page_id,
-                record_id,
-                title or "",
-                row.number,
-                tuple((int(n), str(t)) for n, t in row.lines or ()),
-                row.actor,
-                row.created_at,
+        out = []
+        for row, page, record_id, title in rows:
+            now = {line.number: line.text for line in lines_of(page)}
+            lines = tuple((int(n), now.get(int(n), ""), str(t)) for n, t in row.lines or ())
+            out.append(
+                Suggestion(
+                    row.id,
+                    row.page_id,
+                    record_id,
+                    title or "",
+                    row.number,
+                    lines,
+                    row.actor,
+                    row.created_at,
+                )
             )
-            for row, record_id, title in rows
-        ]
+        return out
 
 
 def approve(catalog: Catalog, principal: Principal, correction_id: int) -> corrections.Version:

@@ -63,7 +63,9 @@ def test_a_suggestion_waits_and_changes_nothing(catalog, pages, reader, open_to_
     [waiting] = suggestions.pending(
         catalog, _principal(catalog, "cur@rajang.example", ("curator", "rajang")), "rajang"
     )
-    assert waiting.id == version.id and waiting.lines == ((1, "baharu di kawasan pedalaman"),)
+    assert waiting.id == version.id and waiting.lines == (
+        (1, LINES[1], "baharu di kawasan pedalaman"),
+    )
     assert waiting.record_title == "Akhbar"
     assert [e.action for e in audit_events(catalog, action="page.suggest")] == ["page.suggest"]
 
