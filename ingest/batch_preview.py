@@ -23,6 +23,8 @@ MESSAGES = {
     "file_not_uploaded": "“%(value)s” is not among the files uploaded to this batch",
     "file_rejected": "“%(value)s” was refused: %(reason)s",
     "file_receiving": "“%(value)s” is still being uploaded",
+    "file_kept": "“%(value)s” is attached to this record already and was not uploaded "
+    "again: it is kept as it is",
     "file_attached": "a file named “%(value)s” is attached to this record already: it is "
     "added only if its content differs",
     "upload_unnamed": "“%(value)s” was uploaded but no row names it: it will not be catalogued",
@@ -149,7 +151,6 @@ def _sheet_rows(s, batch, sheet, uploads, languages):
     rows = []
     for check in checks:
         row_problems = list(check.problems)
-        files = tuple(pool.match(check.row, name, row_problems) for name in check.files)
         record = None
         if check.record_ref is not None:
             record = cataloguing.target(s, batch.partner_id, check.record_ref)
@@ -167,14 +168,12 @@ def _sheet_rows(s, batch, sheet, uploads, languages):
                 and record.content_hash == data.content_hash()
             ):
                 action = UNCHANGED
-        if record is not None:
-            labels = {(o.label or "").casefold() for o in record.objects}
-            for match in files:
-                if match.name.casefold() in labels:
-                    params = {"value": match.name}
-                    row_problems.append(
-                        Problem(check.row, "files", "file_attached", params, "warning")
-                    )
+        held = {(o.label or "").casefold() for o in record.objects} if record else set()
+        files = tuple(
+            match
+            for name in check.files
+            if (match := pool.match(check.row, name, row_problems, held)) is not None
+        )
         if any(p.level == "error" for p in row_problems):
             action = ""
         rows.append(
@@ -220,12 +219,22 @@ class _Uploads:
         self.uploads = [u for u in uploads if u.status in self.ORDER]
         self.named: set[str] = set()
 
-    def match(self, row: int, name: str, problems: list[Problem]) -> FileMatch:
+    def match(
+        self, row: int, name: str, problems: list[Problem], held: set[str]
+    ) -> FileMatch | None:
+        """The upload bringing ``name``; None (with a note) when it was not uploaded
+        but the row's record holds a file of that name (``held``, casefolded), as when
+        a sheet is sent again without its scans."""
         found = self._find(name)
+        if found is None and name.casefold() in held:
+            problems.append(Problem(row, "files", "file_kept", {"value": name}, "warning"))
+            return None
         if found is None:
             problems.append(Problem(row, "files", "file_not_uploaded", {"value": name}))
             return FileMatch(name, None)
         self.named.add(found.id)
+        if name.casefold() in held:
+            problems.append(Problem(row, "files", "file_attached", {"value": name}, "warning"))
         if found.status == UploadStatus.REJECTED:
             params = {"value": name, "reason": found.error or ""}
             problems.append(Problem(row, "files", "file_rejected", params))

@@ -175,6 +175,16 @@ def test_the_same_sheet_again_changes_nothing_and_a_changed_row_keeps_a_version(
     assert _count(sqlite_catalog, Record) == 2 and _count(sqlite_catalog, DigitalObject) == 1
     assert _count(sqlite_catalog, RecordVersion) == 0
 
+    bare = new_batch()  # the same sheet once more, its scan not uploaded again
+    _sheet(sqlite_catalog, operator, bare, ROWS)
+    preview = batches.preview(sqlite_catalog, operator, bare)
+    assert preview.errors == [] and [r.action for r in preview.rows] == ["unchanged"] * 2
+    assert [(p.row, p.column, p.code) for p in preview.warnings] == [(2, "files", "file_kept")]
+    assert preview.rows[0].files == ()
+    done = batches.confirm(sqlite_catalog, file_store, settings, bare, operator)
+    assert (done.created, done.updated, done.objects) == ([], [], [])
+    assert _count(sqlite_catalog, DigitalObject) == 1
+
     changed = new_batch()
     unnamed = [ROWS[0][0], "", *ROWS[0][2:]]  # the scans are in, the row needs none
     rows = [unnamed, ["MS-2", "", "Peta Kuching 1890", "", "map"]]

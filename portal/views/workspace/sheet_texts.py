@@ -63,6 +63,10 @@ PROBLEMS = {
     "file_not_uploaded": _l("“%(value)s” is not among the files uploaded to this batch."),
     "file_rejected": _l("“%(value)s” was refused: %(reason)s"),
     "file_receiving": _l("“%(value)s” is still being uploaded."),
+    "file_kept": _l(
+        "“%(value)s” is attached to this record already and was not uploaded again: it is "
+        "kept as it is."
+    ),
     "file_attached": _l(
         "A file named “%(value)s” is attached to this record already: it is added only if "
         "its content differs."
