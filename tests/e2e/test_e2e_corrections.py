@@ -63,8 +63,10 @@ def live(tmp_path_factory):
     scans = folder / "scans"
     scans.mkdir()
     printed = _worn_scan(scans / "warta.png")
+    save(render(["Halaman kedua surat khabar."], size=(1400, 400)).image, scans / "warta2.png")
     (scans / "metadata.csv").write_text(
-        "files,title,language,type\nwarta.png,Warta Rajang,msa,newspaper\n", encoding="utf-8"
+        "files,title,language,type\nwarta.png;warta2.png,Warta Rajang,msa,newspaper\n",
+        encoding="utf-8",
     )
     runner = app.test_cli_runner()
     result = runner.invoke(
@@ -145,6 +147,13 @@ def test_correct_a_misread_word_then_find_it(live, browser):
     assert abs(hit["x"] - expected_x) < 12 * scale + 2
     # the corrected word keeps the box the OCR gave the worn word: the printed part of it
     assert printed[2] * scale * 0.3 < hit["w"] <= (printed[2] + 12) * scale
+    # the script shows another page's text and comes back: badge and OCR text again
+    visitor.click(".page-strip a[data-page='2']")
+    visitor.wait_for_function("() => !document.querySelector('#page-text .corrected-badge')")
+    visitor.click(".page-strip a[data-page='1']")
+    visitor.wait_for_selector("#page-text .corrected-badge")
+    assert WORD in visitor.locator("#page-text > pre").inner_text()
+    assert "Kuc " in visitor.locator("#page-text details pre").text_content()
     assert problems == []
     _screenshots(browser, base, record)
     context.close()
