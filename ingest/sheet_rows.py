@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath, PureWindowsPath
 
 from catalog import normalise
+from catalog.errors import InvalidInput
+from catalog.languages import iso639_3, language_name
 from catalog.languages import languages as language_codes
 from catalog.models import RECORD_TYPES
 from catalog.records import RecordData, normalised_record
@@ -61,6 +63,7 @@ MESSAGES = {
     "type_unknown": "type “%(value)s” is not one of %(types)s",
     "language_unknown": "“%(value)s” is not a language we know (give an ISO 639-3 code "
     "such as ind, msa, jav, bjn or a language name)",
+    "language_close": "“%(value)s” is not a language we know: did you mean %(close)s?",
     "date_unread": "the date “%(value)s” is not read as a year: it is kept as written",
     "too_long": "the cell has %(size)d characters, more than %(max)d",
     "local_id_repeated": "local_id “%(value)s” is also on row %(other)d",
@@ -192,8 +195,21 @@ def _languages(row: SheetRow, problems: list[Problem]) -> tuple[str, ...]:
         found, unknown = language_codes([value])
         codes.extend(c for c in found if c not in codes)
         for text in unknown:
-            problems.append(Problem(row.row, "language", "language_unknown", {"value": text}))
+            problems.append(_unknown_language(row.row, text))
     return tuple(codes)
+
+
+def _unknown_language(row: int, text: str) -> Problem:
+    """The problem of a language nobody knows, with close ones when there are some
+    (:func:`catalog.languages.iso639_3`)."""
+    try:
+        iso639_3(text)
+    except InvalidInput as exc:
+        close = [c for c in str(exc.fields.get("suggestions") or "").split(",") if c]
+        if close:
+            named = ", ".join(f"{c} ({language_name(c)})" for c in close)
+            return Problem(row, "language", "language_close", {"value": text, "close": named})
+    return Problem(row, "language", "language_unknown", {"value": text})
 
 
 def _file_name(value: str) -> str:

@@ -122,7 +122,7 @@ def test_every_problem_of_every_row_has_its_row_and_column():
         ["", "b.tif", "bukan jenis", "xx-yy-zz; jav", "tanpa tahun", "L1", "", ""],
         ["Warta", "A.TIF", "", "", "", "", "", ""],
         [],
-        ["Peta", "", "map", "not a language", "", "L2", "", ""],
+        ["Peta", "", "map", "Jawaa", "", "L2", "", ""],
     ]
     sheet = sheets.read_sheet(_xlsx(rows), "m.xlsx")
     found = {(p.row, p.column, p.code, p.level) for p in sheet.problems}
@@ -139,12 +139,16 @@ def test_every_problem_of_every_row_has_its_row_and_column():
         (3, "date", "date_unread", "warning"),
         (3, "local_id", "local_id_repeated", "error"),
         (4, "files", "file_repeated", "error"),
-        (6, "language", "language_unknown", "error"),
+        (6, "language", "language_close", "error"),
     }
     by_row = {c.row: c for c in checks}
     assert by_row[2].data is not None and by_row[6].data is None
     message = next(p for p in by_row[3].problems if p.code == "local_id_repeated")
     assert message.message(sheet_rows.MESSAGES) == "local_id “L1” is also on row 2"
+    [close] = by_row[6].problems
+    assert close.message(sheet_rows.MESSAGES).startswith(
+        "“Jawaa” is not a language we know: did you mean jav (Javanese)"
+    )
 
 
 def test_a_record_row_adds_scans_and_ignores_the_description():

@@ -48,6 +48,7 @@ PROBLEMS = {
         "“%(value)s” is not a language we know (give an ISO 639-3 code such as ind, msa, "
         "jav, bjn or a language name)."
     ),
+    "language_close": _l("“%(value)s” is not a language we know: did you mean %(close)s?"),
     "date_unread": _l("The date “%(value)s” is not read as a year: it is kept as written."),
     "too_long": _l("The cell has %(size)d characters, more than %(max)d."),
     "local_id_repeated": _l("local_id “%(value)s” is also on row %(other)d."),
