@@ -156,7 +156,11 @@ def confirm(
     stored = {}
     for row in first.rows:
         for match in row.files:
-            stored[match.upload_id] = files.put_file(uploads.upload_path(settings, match.upload_id))
+            path = uploads.upload_path(settings, match.upload_id)
+            try:
+                stored[match.upload_id] = files.put_file(path)
+            except FileNotFoundError as exc:  # cleaned up or terminated meanwhile
+                raise Conflict(MESSAGES["changed"], code="changed", batch=batch_id) from exc
     with catalog.session() as s:
         batch = _batch(s, principal, batch_id)
         now = build_preview(s, batch)

@@ -309,3 +309,18 @@ def test_another_partners_member_may_neither_preview_nor_confirm(
         batches.confirm(sqlite_catalog, file_store, settings, batch_id, stranger)
     with sqlite_catalog.session() as s:
         assert s.get(UploadBatch, batch_id).sheet is None
+
+
+def test_an_upload_whose_bytes_are_gone_stops_the_confirm_with_nothing_stored(
+    sqlite_catalog, file_store, settings, operator, new_batch, upload
+):
+    batch_id = new_batch()
+    gone = upload(batch_id, "hikayat.png")
+    _sheet(sqlite_catalog, operator, batch_id, ROWS)
+    (settings.directory / f"{gone}.part").unlink()
+    with pytest.raises(Conflict) as caught:
+        batches.confirm(sqlite_catalog, file_store, settings, batch_id, operator)
+    assert caught.value.fields["code"] == "changed"
+    assert _count(sqlite_catalog, Record) == 0
+    with sqlite_catalog.session() as s:
+        assert s.get(UploadBatch, batch_id).status == "open"
