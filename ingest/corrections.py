@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from catalog import policy
 from catalog.audit import Actor, actor_of, record_audit
-from catalog.errors import InvalidInput, NotFound
+from catalog.errors import Conflict, InvalidInput, NotFound
 from catalog.models import DigitalObject, Page, Record, utcnow
 from catalog.pagetext import Word, words_of
 from catalog.policy import Action, Principal
@@ -113,10 +113,16 @@ def correct(
     principal: Principal,
     page_id: int,
     changes: Mapping[int, str],
+    *,
+    seen: Mapping[Any, Any] | None = None,
 ) -> Version | None:
     """Correct lines of a page (``changes``: line number → new text) as a new accepted
     version; returns it, or None when every line already reads so (nothing written).
 
+    ``seen`` maps line numbers to the text the corrector saw (a form carries it): when
+    one of the changed lines reads otherwise now (someone corrected it meanwhile),
+    :class:`Conflict` (``code="stale"``, ``line``, ``position``) and nothing is written,
+    so a form filled in on an older text never undoes a newer correction unseen.
     Raises :class:`NotFound` for an unknown page, :class:`~catalog.errors.Forbidden`
     unless the principal may ``CORRECT_TEXT`` for the page's partner,
     :class:`InvalidInput` for a page without OCR words, an unknown line number, a line
@@ -126,6 +132,8 @@ def correct(
         page, record = page_and_record(s, page_id)
         policy.require(principal, Action.CORRECT_TEXT, record.partner_id)
         wanted = clean_changes(page, changes)
+        if seen is not None:
+            _check_seen(page, wanted, seen)
         return write(s, page, record, wanted, principal, CorrectionStatus.ACCEPTED)
 
 
@@ -178,6 +186,18 @@ def clean_changes(page: Page, changes: Mapping[Any, Any]) -> dict[int, str]:
     if not out:
         raise InvalidInput("no lines to correct", field="lines", code="no-lines")
     return out
+
+
+def _check_seen(page: Page, wanted: Mapping[int, str], seen: Mapping[Any, Any]) -> None:
+    saw = {str(k): " ".join(str(v).split()) for k, v in seen.items()}
+    for index, line in enumerate(lines_of(page), start=1):
+        if line.number in wanted and saw.get(str(line.number), line.text) != line.text:
+            raise Conflict(
+                f"line {line.number} of page {page.id} was corrected meanwhile",
+                code="stale",
+                line=line.number,
+                position=index,
+            )
 
 
 def clean_line(value: Any, number: int, position: int | None = None) -> str:

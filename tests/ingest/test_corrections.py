@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from catalog import accounts
 from catalog.audit import audit_events
-from catalog.errors import Forbidden, InvalidInput, NotFound
+from catalog.errors import Conflict, Forbidden, InvalidInput, NotFound
 from catalog.models import DigitalObject, File, Page, Record
 from catalog.pagetext import line_boxes, words_of
 from catalog.records import RecordData
@@ -249,3 +249,16 @@ def test_who_may_correct(catalog, pages):
             is None
         )
     assert _get(catalog, pages["a"]).corrected_text.startswith("Kerajaan negeri\n")
+
+
+def test_a_line_corrected_meanwhile_is_not_overwritten_unseen(catalog, pages, operator):
+    seen = {0: LINES[0], 1: LINES[1]}
+    corrections.correct(catalog, operator, pages["a"], {1: "baharu di kawasan pedalaman"})
+    with pytest.raises(Conflict) as refused:  # line 1 changed since the form was shown
+        corrections.correct(catalog, operator, pages["a"], {1: "baharu di desa"}, seen=seen)
+    assert refused.value.fields["code"] == "stale" and refused.value.fields["position"] == 2
+    assert [v.number for v in corrections.history(catalog, pages["a"])] == [1]
+    # another line of the same stale form is fine: the newer line stays
+    corrections.correct(catalog, operator, pages["a"], {0: "Kerajaan negeri"}, seen=seen)
+    lines = corrections.lines_of(_get(catalog, pages["a"]))
+    assert [line.text for line in lines] == ["Kerajaan negeri", "baharu di kawasan pedalaman"]

@@ -107,6 +107,10 @@ def test_json_posts_with_the_token_in_a_header(app, operator, library):
     assert again.status_code == 200 and again.get_json() == {"saved": False}
     bad = operator.post(_url(library), json={"lines": {"9": "x"}}, headers=headers)
     assert bad.status_code == 400 and bad.get_json()["message"] == "This page has no such line."
+    stale = operator.post(
+        _url(library), json={"lines": {"2": "Sambas!"}, "seen": {"2": "Sambas"}}, headers=headers
+    )
+    assert stale.status_code == 409 and stale.get_json()["code"] == "stale"
     shape = operator.post(_url(library), json=["x"], headers=headers)
     assert shape.status_code == 400
     no_token = operator.post(_url(library), json={"lines": {"2": "Dirampas"}})
@@ -259,3 +263,29 @@ def test_search_inside_the_api_and_iiif_box_the_corrected_word(app, operator, li
     iiif = public.get(f"/iiif/objects/{library.object_id}/search?q=Baginda").get_json()
     [resource] = iiif["resources"]
     assert resource["on"].endswith("#xywh=" + ",".join(map(str, corrected["Baginda"])))
+
+
+def test_a_form_shown_before_another_correction_keeps_it(app, operator, library):
+    form = html.fromstring(operator.get(_url(library)).data)
+    data = {
+        i.get("name"): i.get("value") for i in form.xpath('//form[@class="correct-form"]//input')
+    }
+    assert data["seen-1"] == "Hikajat radja" and data["seen-2"] == "Sambas"
+    _post(operator, library, {1: "Hikayat raja"})  # someone else, meanwhile
+    data["line-2"] = "Sambas."  # this form changes line 2 and sends line 1 as it saw it
+    assert operator.post(_url(library), data=data).status_code == 302
+    assert _page(app, library).corrected_text == "Hikayat raja\nSambas."
+    data["line-1"] = "Hikajat Radja"  # now a change of line 1, seen before its correction
+    refused = operator.post(_url(library), data=data)
+    assert refused.status_code == 409
+    assert "Someone corrected line 1 while you were working on it." in refused.text
+    doc = html.fromstring(refused.data)
+    assert doc.xpath('//input[@name="line-1"]/@value') == ["Hikajat Radja"]  # kept
+    assert doc.xpath('//input[@name="seen-1"]/@value') == ["Hikayat raja"]  # the text now
+    assert _page(app, library).corrected_text == "Hikayat raja\nSambas."
+    unchanged = {k: v for k, v in data.items() if not k.startswith("line-")}
+    unchanged.update({"line-1": "Hikayat raja", "line-2": "Sambas."})
+    unchanged.update({"seen-1": "Hikayat raja", "seen-2": "Sambas."})
+    response = operator.post(_url(library), data=unchanged)
+    assert response.status_code == 302
+    assert "Nothing changed." in operator.get(response.location).text

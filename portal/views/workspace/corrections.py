@@ -20,7 +20,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from catalog import access, policy, queries
-from catalog.errors import InvalidInput
+from catalog.errors import Conflict, InvalidInput
 from catalog.pagetext import numbered
 from ingest import corrections
 from portal import auth
@@ -30,6 +30,16 @@ from portal.templating import viewer_pages
 from portal.views.workspace import bp
 
 LINE_FIELD = "line-"
+"""The name of a line's input: ``line-<line number>``."""
+SEEN_FIELD = "seen-"
+"""A line's text when the form was shown (hidden ``seen-<line number>``)."""
+
+
+def fields(prefix: str) -> dict[str, str]:
+    """The posted form fields ``<prefix><line number>`` as ``{line number: value}``."""
+    return {
+        key[len(prefix) :]: value for key, value in request.form.items() if key.startswith(prefix)
+    }
 
 
 class CorrectionForm(FlaskForm):
@@ -53,26 +63,31 @@ def correct_page(page_id: int):
     if wants_json:
         body = request.get_json(silent=True)
         lines = body.get("lines") if isinstance(body, dict) else None
-        if not isinstance(lines, dict):
-            raise InvalidInput('give the lines as {"lines": {"<line number>": "text"}}')
+        seen = body.get("seen") if isinstance(body, dict) else None
+        if not isinstance(lines, dict) or not isinstance(seen, dict | None):
+            raise InvalidInput(
+                'give the lines as {"lines": {"<line number>": "text"}} and optionally'
+                ' the texts they replace as {"seen": {"<line number>": "text"}}'
+            )
         try:
-            version = corrections.correct(catalog, principal, page_id, lines)
-        except InvalidInput as exc:
-            return jsonify({**exc.to_dict(), "message": problem(exc)}), 400
+            version = corrections.correct(catalog, principal, page_id, lines, seen=seen)
+        except (InvalidInput, Conflict) as exc:
+            return jsonify({**exc.to_dict(), "message": problem(exc)}), exc.status
         if version is not None:
             queue_indexing()
         return jsonify(_version_json(version)), 201 if version else 200
-    typed = {
-        key[len(LINE_FIELD) :]: value
-        for key, value in request.form.items()
-        if key.startswith(LINE_FIELD)
-    }
+    typed = fields(LINE_FIELD)
     if not CorrectionForm().validate_on_submit():
         return _page(page_id, status=400, problem=_("This form has expired."), typed=typed)
+    seen = fields(SEEN_FIELD)
+    changed = {n: text for n, text in typed.items() if n not in seen or text != seen[n]}
+    if not changed:
+        flash(_("Nothing changed."), "info")
+        return redirect(url_for("workspace.page_corrections", page_id=page_id))
     try:
-        version = corrections.correct(catalog, principal, page_id, typed)
-    except InvalidInput as exc:
-        return _page(page_id, status=400, problem=problem(exc), typed=typed)
+        version = corrections.correct(catalog, principal, page_id, changed, seen=seen)
+    except (InvalidInput, Conflict) as exc:
+        return _page(page_id, status=exc.status, problem=problem(exc), typed=typed)
     if version is None:
         flash(_("Nothing changed."), "info")
     else:
@@ -160,7 +175,7 @@ def queue_indexing() -> None:
         current_app.logger.exception("could not queue the indexer; recovery will")
 
 
-def problem(exc: InvalidInput) -> str:
+def problem(exc: InvalidInput | Conflict) -> str:
     """A translated message for a refused correction."""
     shown = exc.fields.get("position") or 0
     messages = {
@@ -174,6 +189,11 @@ def problem(exc: InvalidInput) -> str:
         "no-lines": _("Change at least one line."),
         "no-text": _("No text has been read from this page yet."),
         "not-text": _("Line %(line)d is not text.", line=shown),
+        "stale": _(
+            "Someone corrected line %(line)d while you were working on it. Your text is"
+            " kept below: check it against the versions and save again.",
+            line=shown,
+        ),
     }
     return messages.get(exc.fields.get("code"), _("This correction cannot be saved."))
 

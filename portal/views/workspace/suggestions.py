@@ -28,6 +28,7 @@ from portal.views.workspace import bp
 from portal.views.workspace.corrections import (
     LINE_FIELD,
     CorrectionForm,
+    fields,
     problem,
     queue_indexing,
 )
@@ -41,11 +42,7 @@ def suggest_page(page_id: int):
     record = _public_record(page_id)
     if request.method == "GET":
         return _suggest_screen(record, page_id)
-    typed = {
-        key[len(LINE_FIELD) :]: value
-        for key, value in request.form.items()
-        if key.startswith(LINE_FIELD)
-    }
+    typed = fields(LINE_FIELD)
     if not CorrectionForm().validate_on_submit():
         return _suggest_screen(record, page_id, 400, _("This form has expired."), typed)
     try:
