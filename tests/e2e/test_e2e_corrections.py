@@ -105,7 +105,7 @@ def test_correct_a_misread_word_then_find_it(live, browser):
     operator.goto(base + record)
     operator.click("a.correct-link")
     operator.wait_for_selector("section.correct")
-    inputs = operator.locator(".correct-lines input")
+    inputs = operator.locator(".correct-lines input[type=text]")
     values = [inputs.nth(i).input_value() for i in range(inputs.count())]
     [index] = [i for i, v in enumerate(values) if "Kapal" in v]
     misread = values[index]
@@ -177,7 +177,7 @@ def _screenshots(browser, base: str, record: str) -> None:
             tab.set_viewport_size(viewport)
             axe.screenshot(tab, f"corrections-{language}-record-{size}")
         tab.goto(base + correct_url)
-        tab.locator(".correct-lines input").first.focus()
+        tab.locator(".correct-lines input[type=text]").first.focus()
         tab.wait_for_selector(".line-box", state="attached")
         for size, viewport in axe.VIEWPORTS.items():
             tab.set_viewport_size(viewport)
