@@ -202,7 +202,7 @@ def main(rounds: int = 2) -> int:
         items = collect(folder)
         hintless = [(path, "") for path, _ in items]
         bases, parallels, pipelines, base_cpu = [], [], [], []
-        default_bases, default_pipelines, default_cpu = [], [], []
+        default_bases, default_pipelines, default_cpu, default_parallels = [], [], [], []
         for n in range(rounds):
             cpu = _children_cpu()
             bases.append(baseline(items))
@@ -215,8 +215,11 @@ def main(rounds: int = 2) -> int:
             default_cpu.append(_children_cpu() - cpu)
             seconds, default_counts = pipeline_round(folder, hintless, f"d{n}")
             default_pipelines.append(seconds)
+            default_parallels.append(baseline(hintless, cores, raw=RAW_DEFAULT))
         second, again = second_run(folder, items, "r0")
-    report_default(cores, default_bases, default_pipelines, default_cpu, default_counts)
+    report_default(
+        cores, default_bases, default_pipelines, default_cpu, default_counts, default_parallels
+    )
     base, parallel = min(bases), min(parallels)
     first, warm = min(p[0] for p in pipelines), min(p[1] for p in pipelines)
     print(
@@ -251,7 +254,12 @@ def main(rounds: int = 2) -> int:
 
 
 def report_default(
-    cores: int, bases: list[float], pipelines: list[tuple], cpu: list[float], counts: dict
+    cores: int,
+    bases: list[float],
+    pipelines: list[tuple],
+    cpu: list[float],
+    counts: dict,
+    parallels: list[float],
 ) -> None:
     """The default path (no language hint) against raw ``tesseract -l ind --psm 6``."""
     lang, psm = RAW_DEFAULT
@@ -268,6 +276,10 @@ def report_default(
     print(f"ratio default/raw -l {lang} --psm {psm}: {base / cores / first:.2f} (target >= 1.0)")
     print(f"  once the worker is up ({first - warm:.1f} s of start-up left out): ", end="")
     print(f"{base / cores / warm:.2f}")
+    print(
+        f"  raw -l {lang} --psm {psm} run {cores} at a time: runs {_list(parallels)}; ratio "
+        f"against its best: {min(parallels) / first:.2f} (as loaded a machine as the pipeline)"
+    )
     print(
         f"  CPU seconds: raw {_list(cpu)}, pipeline {_list([p[2] for p in pipelines])} "
         f"(ratio {min(cpu) / min(p[2] for p in pipelines):.2f})"
