@@ -11,7 +11,7 @@ in turn.
 
 On the default path (a plan with ``reread``) each page is first read with ``ind`` alone,
 about as fast as raw ``tesseract -l ind``; a page that reads poorly and whose text the
-detector takes for English (or no language) is read again with ``eng+ind`` and the more
+detector takes for English is read again with ``eng+ind`` and the more
 confident reading is kept (:func:`_unsure`). Reading every page with
 ``ind+msa+eng`` cost 1.6× the time for no gain on pages in Indonesian or Malay.
 
@@ -150,14 +150,16 @@ def _more_confident(second: Result, first: Result) -> bool:
 def _unsure(reading: PageText, plan: Plan, settings: IngestSettings) -> bool:
     """True when a first reading on the default path should be read again: it has words,
     its mean confidence is below ``settings.reread_languages_below``, and the detector
-    finds no language in it, or one that only ``plan.reread`` has a model for (English).
-    A confident reading is kept whatever its language: reading again every English page
-    cost a fifth more time for a tenth of a percent of characters."""
+    finds a language in it that only ``plan.reread`` has a model for (English). A
+    confident reading is kept whatever its language (reading every English page again
+    cost a fifth more time for a tenth of a percent of characters), and so is one in
+    which the detector finds no language (a few words or noise, which a second model
+    did not read better on the RagamBahasa clippings)."""
     if not reading.words or (reading.mean_confidence or 0.0) >= settings.reread_languages_below:
         return False
     detected = detect_language(reading.text)
     again, first = (plan.reread or "").split("+"), plan.models.split("+")
-    return detected is None or (detected in again and detected not in first)
+    return detected in again and detected not in first
 
 
 def _prepare(

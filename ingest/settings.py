@@ -30,8 +30,8 @@ class IngestSettings:
     record names no language with a model (:mod:`ingest.models`: the default path);
     such a page is read again with ``reread_languages`` (empty: never) when its first
     reading's mean word confidence is below ``reread_languages_below`` and the language
-    detected in it is one of ``reread_languages`` but not of ``languages`` (English), or
-    none; the more confident reading is kept.
+    detected in it is one of ``reread_languages`` but not of ``languages`` (English);
+    the more confident reading is kept.
     ``max_pixels`` is Pillow's decompression-bomb limit, applied
     per page image. Images whose declared resolution is below ``min_dpi``, or whose longest
     side is below ``small_side``, are upscaled for OCR (never more than ``max_upscale``);

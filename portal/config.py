@@ -102,7 +102,7 @@ Empty: never read again."""
 
 OCR_REREAD_BELOW = _ingest.reread_languages_below
 """Mean word confidence (0-100) below which a page read without a language hint, whose
-text looks English or like no language, is read again with ``OCR_REREAD_LANGUAGES``."""
+text looks English, is read again with ``OCR_REREAD_LANGUAGES``."""
 
 OCR_TIMEOUT = _ingest.ocr_timeout
 """Seconds one page may take in Tesseract before the attempt fails (and is retried)."""
