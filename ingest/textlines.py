@@ -66,12 +66,17 @@ def lines_of(page: Page) -> list[Line]:
 
 
 def progress(pages: Iterable[Page]) -> Progress:
-    """What :class:`Progress` says of these pages (loaded rows; no query)."""
+    """What :class:`Progress` says of these pages (loaded rows; no query). Only a
+    corrected page's words are read; another page's lines are counted from its stored
+    line boxes (one per OCR line), so a record page of a long volume stays cheap."""
     counts = [0, 0, 0, 0]
     for page in pages:
-        lines = lines_of(page) if page.words else []
         counts[0] += 1
-        counts[1] += page.corrected_text is not None
+        if page.corrected_text is None:
+            counts[2] += len(page.lines) if page.lines else len(line_words(words_of(page.words)))
+            continue
+        lines = lines_of(page)
+        counts[1] += 1
         counts[2] += len(lines)
         counts[3] += sum(1 for line in lines if line.corrected)
     return Progress(*counts)
