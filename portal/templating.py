@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, g, url_for
 from flask_babel import get_translations
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from catalog.languages import language_tag
@@ -29,10 +30,17 @@ def marked(text: str | None) -> Markup:
     return Markup(text)  # noqa: S704 - only <mark> tags remain, checked above
 
 
+def page_language_label(code: str | None) -> str:
+    """The sentence naming a page text's language in the interface language, "unknown"
+    for None (:func:`ingest.models.page_language` leaves it None rather than guess)."""
+    name = vocab.value_label("language", code) if code else _("unknown")
+    return _("Language of the text: %(language)s", language=name)
+
+
 def viewer_pages(pages) -> list[dict[str, Any]]:
     """What the viewer script needs of each page: display image URL, deep-zoom tile
-    base URL (when the master's size is known), master size and the BCP 47 tag of the
-    text's language (None when unknown)."""
+    base URL (when the master's size is known), master size, the BCP 47 tag of the
+    text's language (None when unknown) and the sentence naming that language."""
     out = []
     for number, page in numbered(pages):
         sha = page.display_sha256 or page.image_sha256
@@ -47,6 +55,7 @@ def viewer_pages(pages) -> list[dict[str, Any]]:
                 "width": page.width,
                 "height": page.height,
                 "lang": language_tag(page.language),
+                "language_label": page_language_label(page.language),
             }
         )
     return out
@@ -93,5 +102,6 @@ def init_app(app: Flask) -> None:
             "sort_labels": vocab.SORT_LABELS,
             "harvest_status_label": vocab.harvest_status_label,
             "viewer_pages": viewer_pages,
+            "page_language_label": page_language_label,
             "viewer_hits": viewer_hits,
         }

@@ -87,6 +87,12 @@
             heading.textContent = section.getAttribute("data-label-page") + " " + number;
             textBox.appendChild(heading);
           }
+          if (pages[number - 1].language_label) {
+            var language = document.createElement("p");
+            language.className = "page-language muted";
+            language.textContent = pages[number - 1].language_label;
+            textBox.appendChild(language);
+          }
           if (data.corrected) {
             var badge = document.createElement("p");
             badge.className = "corrected-badge";

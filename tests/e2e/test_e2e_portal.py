@@ -106,12 +106,15 @@ def test_page_strip_switches_page_and_text(live, page):
     base, library = live
     page.goto(f"{base}/records/{library.manuscript}")
     page.wait_for_selector("section.viewer .openseadragon-canvas")
+    assert page.inner_text("#page-text .page-language") == "Language of the text: Malay"
     page.click(".page-strip a[data-page='2']")
     page.wait_for_function("() => location.search.includes('page=2')")
     page.wait_for_function(
         "() => document.querySelector('#page-text pre').textContent === 'Hikajat\\nKapuas'"
     )
     assert page.locator(".page-strip a[aria-current='page']").get_attribute("data-page") == "2"
+    # the second page's language is not known: the label says so, not the first's
+    assert page.inner_text("#page-text .page-language") == "Language of the text: unknown"
     assert page.problems == []
 
 
